@@ -1,1 +1,51 @@
-var app = WebApplication.CreateSlimBuilder(args).Build(); app.Run();
+using System.Text.Json.Serialization;
+using ImageRec.Common.Aws;
+using ImageRec.Common.Configuration;
+using ImageRec.Common.Contracts;
+using ImageRec.Common.Observability;
+using ImageRec.WebTier;
+using ImageRec.WebTier.Apis;
+using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier.Uploads;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddImageRecAws(builder.Configuration);
+builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
+builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
+builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
+builder.Services.Configure<ReplyQueueOptions>(builder.Configuration.GetSection(ReplyQueueOptions.Section));
+
+// Kestrel refuses bodies well past the image limit (multipart framing adds a little) before we read them.
+var uploadLimit = builder.Configuration.GetSection(UploadOptions.Section).Get<UploadOptions>()?.MaxBytes ?? new UploadOptions().MaxBytes;
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = uploadLimit + 64 * 1024);
+
+builder.Services.ConfigureHttpJsonOptions(json =>
+{
+    json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJson.Default);
+    json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+});
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<DependencyFailureHandler>();
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<WebTierMetrics>();
+builder.Services.AddSingleton<UploadReader>();
+builder.Services.AddSingleton<RequestQueue>();
+builder.Services.AddSingleton<ResultStore>();
+builder.Services.AddSingleton<JobSubmitter>();
+builder.Services.AddSingleton<ReplyQueue>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyQueue>());
+
+builder.Services.AddImageRecObservability();
+builder.Services.AddHealthChecks().AddCheck<ReplyQueue>("reply-queue", tags: [ObservabilityEndpoints.ReadyTag]);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapImagesApi();
+app.MapCourseHarnessApi();
+app.MapImageRecObservability();
+
+app.Run();

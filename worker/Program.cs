@@ -1,1 +1,40 @@
-var app = WebApplication.CreateSlimBuilder(args).Build(); app.Run();
+using ImageRec.Common.Aws;
+using ImageRec.Common.Configuration;
+using ImageRec.Common.Observability;
+using ImageRec.Worker.Classify;
+using ImageRec.Worker.Imaging;
+using ImageRec.Worker.Inference;
+using ImageRec.Worker.Processing;
+
+// `imagerec-worker classify <folder or files>` classifies offline and prints a throughput line;
+// anything else runs the queue worker.
+if (args.Length > 0 && args[0] == "classify")
+    return await ClassifyCommand.RunAsync(args[1..]);
+
+var builder = WebApplication.CreateSlimBuilder(args);
+
+builder.Services.AddImageRecAws(builder.Configuration);
+builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
+builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
+builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection(WorkerOptions.Section));
+builder.Services.Configure<ClassifierOptions>(builder.Configuration.GetSection(ClassifierOptions.Section));
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<WorkerMetrics>();
+builder.Services.AddSingleton<IImageDecoder, NativeImageDecoder>();
+builder.Services.AddSingleton<ImagePreparer>();
+builder.Services.AddSingleton(sp => new TensorBatchPool(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value.MaxMessages));
+builder.Services.AddSingleton<ModelLoader>();
+builder.Services.AddSingleton<ModelHost>();
+builder.Services.AddSingleton<JobBatchProcessor>();
+// Order matters: the host awaits ModelHost.StartAsync (loads the model) before the consumer starts.
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
+builder.Services.AddHostedService<QueueConsumer>();
+
+builder.Services.AddImageRecObservability();
+builder.Services.AddHealthChecks().AddCheck<ModelHost>("model", tags: [ObservabilityEndpoints.ReadyTag]);
+
+var app = builder.Build();
+app.MapImageRecObservability();
+await app.RunAsync();
+return 0;

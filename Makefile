@@ -1,0 +1,43 @@
+# ImageRec.K8s — the two commands a newcomer needs are `make run` and `make test`.
+# Both install what they need first (`make deps`), so they work on a fresh machine.
+
+CONFIGURATION ?= Release
+DOTNET        ?= dotnet
+SHARED_DIR    ?= $(abspath ../shared)
+DIR           ?= $(SHARED_DIR)/testdata/images
+REPEAT        ?= 20
+
+export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+.PHONY: help deps build run test classify clean
+
+help:
+	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
+	@echo "make test      run every test"
+	@echo "make classify  DIR=folder [REPEAT=n]: offline throughput vs ONNX Runtime alone"
+	@echo "make deps      install decoders, ONNX Runtime sources, the emulator (idempotent)"
+	@echo "make build     build everything ($(CONFIGURATION))"
+
+deps:
+	@bash eng/deps.sh
+
+build: deps
+	$(DOTNET) build ImageRec.K8s.sln -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
+
+run: build
+	@bash eng/run-local.sh
+
+# TEST_RESULTS holds the TRX file that .ci/run counts.
+TEST_RESULTS ?= $(CURDIR)/artifacts/test-results
+test: build
+	rm -rf $(TEST_RESULTS)
+	$(DOTNET) test ImageRec.K8s.sln -c $(CONFIGURATION) --no-build -nologo \
+	  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+	  --results-directory $(TEST_RESULTS) $(if $(FILTER),--filter "$(FILTER)")
+
+classify: build
+	worker/bin/$(CONFIGURATION)/net10.0/imagerec-worker classify --baseline --repeat $(REPEAT) $(DIR)
+
+clean:
+	$(DOTNET) clean ImageRec.K8s.sln -c $(CONFIGURATION) -nologo -v q
+	rm -rf artifacts .run

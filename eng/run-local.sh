@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# `make run`: the whole system on one machine.
+#   SQS/S3 emulator (fauxqs, loopback) → queues (with a dead-letter queue) and buckets, model uploaded
+#   → WORKERS worker processes → web tier on http://127.0.0.1:$PORT.
+# Ctrl-C or SIGTERM stops every process this script started. The end-to-end tests start the stack
+# through this same script.
+#
+# Environment: PORT (8080), WORKERS (2), EMULATOR_PORT (4566), WORKER_METRICS_PORT (9100, one per
+# worker upwards), SHARED_DIR (../shared), CONFIGURATION (Release), RUN_DIR (.run).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+PORT=${PORT:-8080}
+WORKERS=${WORKERS:-2}
+EMULATOR_PORT=${EMULATOR_PORT:-4566}
+WORKER_METRICS_PORT=${WORKER_METRICS_PORT:-9100}
+SHARED_DIR=${SHARED_DIR:-$repo/../shared}
+CONFIGURATION=${CONFIGURATION:-Release}
+RUN_DIR=${RUN_DIR:-$repo/.run}
+
+REQUEST_QUEUE=imagerec-requests
+DEAD_LETTER_QUEUE=imagerec-requests-dlq
+INPUT_BUCKET=imagerec-input
+RESULT_BUCKET=imagerec-results
+MODEL_BUCKET=imagerec-models
+MODEL_FILE=mobilenetv2-12-int8.onnx
+LABELS_FILE=imagenet_classes.txt
+MAX_RECEIVE_COUNT=5
+VISIBILITY_TIMEOUT=60
+
+log() { echo "run: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+models="$SHARED_DIR/models"
+for file in "$MODEL_FILE" "$LABELS_FILE"; do
+  [ -f "$models/$file" ] || die "missing $models/$file. Put the MobileNetV2 int8 model ($MODEL_FILE) and its labels ($LABELS_FILE) in $models (see README: Model files)."
+done
+node="$repo/.deps/emulator/node_modules/.bin/node"
+[ -x "$node" ] || die "the SQS/S3 emulator is not installed; run 'make deps'."
+worker_bin="$repo/worker/bin/$CONFIGURATION/net10.0/imagerec-worker"
+webtier_bin="$repo/webtier/bin/$CONFIGURATION/net10.0/imagerec-webtier"
+[ -x "$worker_bin" ] && [ -x "$webtier_bin" ] || die "binaries not built; run 'make build'."
+
+mkdir -p "$RUN_DIR/logs"
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    log "stopping ${#pids[@]} processes"
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+
+# --- emulator ------------------------------------------------------------------------------------
+"$node" --no-warnings "$repo/eng/emulator/server.mjs" "$EMULATOR_PORT" >"$RUN_DIR/logs/emulator.log" 2>&1 &
+pids+=($!)
+endpoint=""
+for _ in $(seq 100); do
+  endpoint=$(sed -n 's/^listening \(http:[^ ]*\)$/\1/p' "$RUN_DIR/logs/emulator.log" | head -n1)
+  [ -n "$endpoint" ] && break
+  kill -0 "${pids[0]}" 2>/dev/null || die "emulator exited: $(cat "$RUN_DIR/logs/emulator.log")"
+  sleep 0.1
+done
+[ -n "$endpoint" ] || die "emulator did not start within 10 s"
+log "SQS/S3 emulator on $endpoint"
+
+# --- queues and buckets (fauxqs does not check signatures, so plain curl provisions it) ----------
+sqs() { # sqs ACTION JSON → response body
+  curl -sS --fail-with-body -X POST "$endpoint/" -H "Content-Type: application/x-amz-json-1.0" \
+    -H "X-Amz-Target: AmazonSQS.$1" --data "$2"
+}
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+
+sqs CreateQueue "{\"QueueName\":\"$DEAD_LETTER_QUEUE\",\"Attributes\":{\"MessageRetentionPeriod\":\"1209600\"}}" >/dev/null
+dlq_url=$(sqs GetQueueUrl "{\"QueueName\":\"$DEAD_LETTER_QUEUE\"}" | json_field QueueUrl)
+dlq_arn=$(sqs GetQueueAttributes "{\"QueueUrl\":\"$dlq_url\",\"AttributeNames\":[\"QueueArn\"]}" | json_field QueueArn)
+[ -n "$dlq_arn" ] || die "could not read the dead-letter queue's ARN"
+redrive="{\\\"deadLetterTargetArn\\\":\\\"$dlq_arn\\\",\\\"maxReceiveCount\\\":$MAX_RECEIVE_COUNT}"
+sqs CreateQueue "{\"QueueName\":\"$REQUEST_QUEUE\",\"Attributes\":{\"VisibilityTimeout\":\"$VISIBILITY_TIMEOUT\",\"RedrivePolicy\":\"$redrive\"}}" >/dev/null
+for bucket in "$INPUT_BUCKET" "$RESULT_BUCKET" "$MODEL_BUCKET"; do
+  curl -sS --fail-with-body -X PUT "$endpoint/$bucket" >/dev/null
+done
+for file in "$MODEL_FILE" "$LABELS_FILE"; do
+  curl -sS --fail-with-body -X PUT "$endpoint/$MODEL_BUCKET/$file" --data-binary "@$models/$file" >/dev/null
+done
+model_sha256=$(sha256sum "$models/$MODEL_FILE" | cut -d' ' -f1)
+log "queues $REQUEST_QUEUE (dead letters → $DEAD_LETTER_QUEUE after $MAX_RECEIVE_COUNT receives), buckets $INPUT_BUCKET, $RESULT_BUCKET, $MODEL_BUCKET; model uploaded"
+
+# --- services --------------------------------------------------------------------------------------
+export Aws__ServiceUrl="$endpoint" Aws__Region=us-east-1 Aws__AccessKeyId=local Aws__SecretAccessKey=local
+export Queue__RequestQueue="$REQUEST_QUEUE" Storage__InputBucket="$INPUT_BUCKET" Storage__ResultBucket="$RESULT_BUCKET"
+export DOTNET_NOLOGO=1 Logging__Console__FormatterName=simple
+
+ready_urls=()
+for i in $(seq 1 "$WORKERS"); do
+  port=$((WORKER_METRICS_PORT + i - 1))
+  Model__Uri="s3://$MODEL_BUCKET/$MODEL_FILE" Model__LabelsUri="s3://$MODEL_BUCKET/$LABELS_FILE" \
+  Model__Sha256="$model_sha256" Model__CacheDirectory="$RUN_DIR/models/worker-$i" \
+    "$worker_bin" --urls "http://127.0.0.1:$port" >"$RUN_DIR/logs/worker-$i.log" 2>&1 &
+  pids+=($!)
+  ready_urls+=("http://127.0.0.1:$port/readyz")
+done
+"$webtier_bin" --urls "http://127.0.0.1:$PORT" >"$RUN_DIR/logs/webtier.log" 2>&1 &
+pids+=($!)
+ready_urls+=("http://127.0.0.1:$PORT/readyz")
+
+for url in "${ready_urls[@]}"; do
+  for attempt in $(seq 300); do
+    curl -sf -o /dev/null "$url" && break
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || die "a process exited during start-up; see $RUN_DIR/logs/"
+    done
+    [ "$attempt" = 300 ] && die "$url not ready after 30 s; see $RUN_DIR/logs/"
+    sleep 0.1
+  done
+done
+
+cat <<EOF
+ImageRec.K8s is running (logs in $RUN_DIR/logs):
+  web tier      http://127.0.0.1:$PORT/   (POST /v1/images, GET /v1/images/{id}, POST / with inputFile)
+  metrics       http://127.0.0.1:$PORT/metrics, workers on ports $WORKER_METRICS_PORT..$((WORKER_METRICS_PORT + WORKERS - 1))
+  SQS/S3        $endpoint
+  try           curl -F image=@$SHARED_DIR/testdata/images/img_00.jpg 'http://127.0.0.1:$PORT/v1/images?wait=10'
+Press Ctrl-C to stop.
+ready
+EOF
+
+# Run until interrupted, or until one of the processes dies (then stop the rest).
+wait -n "${pids[@]}" || true
+die "a process exited unexpectedly; see $RUN_DIR/logs/"

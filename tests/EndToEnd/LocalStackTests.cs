@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ImageRec.Tests.Infrastructure;
+
+namespace ImageRec.Tests.EndToEnd;
+
+/// <summary>
+/// The main job end to end on the stack `make run` starts: real emulator over HTTP, real worker
+/// processes running the real model, the real web tier.
+/// </summary>
+[Collection(LocalStackCollection.Name)]
+public sealed class LocalStackTests(LocalStackFixture stack)
+{
+    private static readonly IReadOnlyList<ExpectedLabel> Expected = ExpectedLabel.Load();
+
+    private static MultipartFormDataContent ImageForm(string field, byte[] bytes, string fileName, string contentType = "image/jpeg")
+    {
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        return new MultipartFormDataContent { { file, field, fileName } };
+    }
+
+    private static byte[] TestImage(string file) => File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", file));
+
+    private string Context(HttpResponseMessage response, string body) =>
+        $"{(int)response.StatusCode} {body}\n{stack.Logs()}";
+
+    [Fact]
+    public async Task All_test_images_uploaded_at_once_come_back_with_the_expected_top1()
+    {
+        var uploads = Expected.Select(async expected =>
+        {
+            using var response = await stack.Http.PostAsync(new Uri(stack.WebTier, "v1/images?wait=30"),
+                ImageForm("image", TestImage(expected.File), expected.File));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, Context(response, body));
+            return (expected, result: JsonDocument.Parse(body).RootElement.Clone());
+        }).ToArray();
+
+        foreach (var (expected, result) in await Task.WhenAll(uploads))
+        {
+            Assert.Equal("succeeded", result.GetProperty("status").GetString());
+            var labels = result.GetProperty("labels").EnumerateArray().ToArray();
+            Assert.Equal(5, labels.Length);
+            Assert.True(expected.Index == labels[0].GetProperty("index").GetInt32(),
+                $"{expected.File}: expected class {expected.Index} ({expected.Label}), got {labels[0]}");
+            var scores = labels.Select(l => l.GetProperty("score").GetSingle()).ToArray();
+            Assert.Equal(scores.OrderDescending(), scores);
+            Assert.InRange(scores.Sum(), 0f, 1.0001f);
+            Assert.Equal("mobilenetv2-12-int8", result.GetProperty("model").GetProperty("name").GetString());
+            Assert.Equal(64, result.GetProperty("model").GetProperty("sha256").GetString()!.Length);
+            var timings = result.GetProperty("timings");
+            Assert.True(timings.GetProperty("inference").GetDouble() > 0);
+            Assert.True(timings.GetProperty("decode").GetDouble() > 0);
+            Assert.True(timings.GetProperty("queue").GetDouble() >= 0);
+        }
+    }
+
+    [Fact]
+    public async Task Course_harness_route_answers_name_colon_label_for_concurrent_posts()
+    {
+        var posts = Expected.Select(async expected =>
+        {
+            using var response = await stack.Http.PostAsync(stack.WebTier, ImageForm("inputFile", TestImage(expected.File), expected.File));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, Context(response, body));
+            Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+            return (expected, body);
+        }).ToArray();
+
+        foreach (var (expected, body) in await Task.WhenAll(posts))
+            Assert.Equal($"{Path.GetFileNameWithoutExtension(expected.File)}:{expected.Label}", body);
+    }
+
+    [Fact]
+    public async Task Upload_without_wait_is_accepted_and_its_result_can_be_polled()
+    {
+        var expected = Expected[3];
+        using var response = await stack.Http.PostAsync(new Uri(stack.WebTier, "v1/images"), ImageForm("image", TestImage(expected.File), expected.File));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, Context(response, body));
+        var accepted = JsonDocument.Parse(body).RootElement;
+        var id = accepted.GetProperty("id").GetString()!;
+        Assert.Equal("queued", accepted.GetProperty("status").GetString());
+        Assert.Equal($"/v1/images/{id}", response.Headers.Location?.OriginalString);
+
+        JsonElement result = default;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var poll = await stack.Http.GetAsync(new Uri(stack.WebTier, $"v1/images/{id}"));
+            Assert.Equal(HttpStatusCode.OK, poll.StatusCode);
+            result = JsonDocument.Parse(await poll.Content.ReadAsStringAsync()).RootElement.Clone();
+            if (result.GetProperty("status").GetString() != "queued") break;
+            await Task.Delay(100);
+        }
+        Assert.Equal("succeeded", result.GetProperty("status").GetString());
+        Assert.Equal(expected.Index, result.GetProperty("labels")[0].GetProperty("index").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("0190a8e2-7c1a-7000-8000-000000000000")]
+    [InlineData("not-a-uuid")]
+    public async Task Unknown_id_is_404_problem_json(string id)
+    {
+        using var response = await stack.Http.GetAsync(new Uri(stack.WebTier, $"v1/images/{id}"));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+        Assert.Equal("not-found", problem.GetProperty("reason").GetString());
+    }
+
+    /// <summary>The upload-validation table over real HTTP: each kind of bad input gets its status and reason.</summary>
+    public static TheoryData<string, byte[], int, string> BadUploads() => new()
+    {
+        { "empty file", [], 400, "empty-file" },
+        { "plain text", "hello, this is not an image"u8.ToArray(), 415, "unsupported-type" },
+        { "GIF", "GIF89a\x01\x00\x01\x00\x00\x00\x00;"u8.ToArray(), 415, "unsupported-type" },
+        { "truncated JPEG header", [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A], 400, "undecodable" },
+        { "PNG claiming 100000x100000", PngHeader(100_000, 100_000), 422, "too-many-pixels" },
+        { "11 MiB of JPEG-looking bytes", LargeJpegLookalike(11 * 1024 * 1024), 413, "file-too-large" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadUploads))]
+    public async Task Bad_uploads_get_a_clear_problem(string kind, byte[] bytes, int status, string reason)
+    {
+        using var response = await stack.Http.PostAsync(new Uri(stack.WebTier, "v1/images?wait=5"), ImageForm("image", bytes, "upload.jpg"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"{kind}: {(int)response.StatusCode} {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(reason, problem.GetProperty("reason").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task Missing_file_field_is_400()
+    {
+        using var response = await stack.Http.PostAsync(new Uri(stack.WebTier, "v1/images"),
+            new MultipartFormDataContent { { new StringContent("x"), "comment" } });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("missing-file", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Undecodable_image_that_passes_the_header_check_gets_a_failed_result()
+    {
+        // A valid JPEG header followed by garbage: the web tier cannot tell, the decoder can.
+        var image = TestImage(Expected[0].File);
+        var corrupt = image[..Math.Min(image.Length, 1200)].Concat(Enumerable.Repeat((byte)0x00, 2000)).ToArray();
+        using var response = await stack.Http.PostAsync(new Uri(stack.WebTier, "v1/images?wait=30"), ImageForm("image", corrupt, "corrupt.jpg"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, Context(response, body));
+        var result = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("failed", result.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(result.GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task Every_service_offers_health_readiness_and_metrics()
+    {
+        var services = new[] { stack.WebTier }
+            .Concat(Enumerable.Range(0, LocalStackFixture.Workers).Select(i => new Uri($"http://127.0.0.1:{stack.FirstWorkerPort + i}/")));
+        foreach (var service in services)
+        {
+            foreach (var path in new[] { "healthz", "readyz" })
+            {
+                using var health = await stack.Http.GetAsync(new Uri(service, path));
+                Assert.True(health.StatusCode == HttpStatusCode.OK, $"{service}{path}: {(int)health.StatusCode}");
+            }
+            using var metrics = await stack.Http.GetAsync(new Uri(service, "metrics"));
+            Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+            Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
+        }
+
+        await PostOne();
+        var webMetrics = await stack.Http.GetStringAsync(new Uri(stack.WebTier, "metrics"));
+        Assert.Contains("# TYPE imagerec_webtier_uploads_total counter", webMetrics);
+        Assert.Contains("imagerec_webtier_uploads_total{outcome=\"accepted\"}", webMetrics);
+    }
+
+    private async Task PostOne()
+    {
+        using var response = await stack.Http.PostAsync(new Uri(stack.WebTier, "v1/images?wait=30"), ImageForm("image", TestImage(Expected[1].File), Expected[1].File));
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static byte[] PngHeader(int width, int height)
+    {
+        // Signature + IHDR chunk (length, type, width, height, depth 8, colour type 2, ...); CRC not checked by a header reader.
+        var bytes = new List<byte> { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R' };
+        bytes.AddRange(BigEndian(width));
+        bytes.AddRange(BigEndian(height));
+        bytes.AddRange([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        return bytes.ToArray();
+
+        static byte[] BigEndian(int v) => [(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v];
+    }
+
+    private static byte[] LargeJpegLookalike(int size)
+    {
+        var bytes = new byte[size];
+        bytes[0] = 0xFF; bytes[1] = 0xD8; bytes[2] = 0xFF;
+        return bytes;
+    }
+}

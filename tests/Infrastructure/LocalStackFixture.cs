@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ImageRec.Tests.Infrastructure;
+
+/// <summary>
+/// The stack `make run` starts (emulator, workers, web tier), started through the same script
+/// (eng/run-local.sh) on free ports, shared by the tests of the "local-stack" collection and stopped
+/// with SIGTERM — the way Ctrl-C stops it — when they are done.
+/// </summary>
+public sealed class LocalStackFixture : IAsyncLifetime
+{
+    public const int Workers = 2;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    private Process? _process;
+    private readonly StringBuilder _output = new();
+
+    public Uri WebTier { get; private set; } = null!;
+    public Uri Emulator { get; private set; } = null!;
+    public int FirstWorkerPort { get; private set; }
+    public string RunDirectory { get; } = Path.Combine(Path.GetTempPath(), "imagerec-stack-" + Guid.NewGuid().ToString("N")[..8]);
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public async Task InitializeAsync()
+    {
+        var webPort = FreePorts.One();
+        var emulatorPort = FreePorts.One();
+        FirstWorkerPort = FreePorts.Range(Workers);
+        WebTier = new Uri($"http://127.0.0.1:{webPort}/");
+        Emulator = new Uri($"http://127.0.0.1:{emulatorPort}/");
+
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root, "eng", "run-local.sh")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        start.Environment["PORT"] = webPort.ToString();
+        start.Environment["EMULATOR_PORT"] = emulatorPort.ToString();
+        start.Environment["WORKER_METRICS_PORT"] = FirstWorkerPort.ToString();
+        start.Environment["WORKERS"] = Workers.ToString();
+        start.Environment["SHARED_DIR"] = RepositoryPaths.Shared;
+        start.Environment["CONFIGURATION"] = RepositoryPaths.Configuration;
+        start.Environment["RUN_DIR"] = RunDirectory;
+
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => { Append(e.Data); if (e.Data == "ready") ready.TrySetResult(); };
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"the local stack exited during start-up:\n{Output}\n{Logs()}"));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        try
+        {
+            await ready.Task.WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the local stack was not ready within {StartTimeout}:\n{Output}\n{Logs()}");
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    /// <summary>The services' log files, for failure messages.</summary>
+    public string Logs()
+    {
+        var logs = Path.Combine(RunDirectory, "logs");
+        if (!Directory.Exists(logs)) return "(no logs)";
+        return string.Join("\n", Directory.EnumerateFiles(logs).Order().Select(f =>
+        {
+            var lines = File.ReadAllLines(f);
+            return $"--- {Path.GetFileName(f)} (last 40 lines)\n" + string.Join("\n", lines.TakeLast(40));
+        }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_process is null) return;
+        if (!_process.HasExited)
+        {
+            ProcessSignals.Send(_process.Id, ProcessSignals.SigTerm);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
+        try { Directory.Delete(RunDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalStackCollection : ICollectionFixture<LocalStackFixture>
+{
+    public const string Name = "local-stack";
+}

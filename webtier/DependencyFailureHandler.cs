@@ -1,0 +1,36 @@
+using Amazon.Runtime;
+using ImageRec.Common.Aws.Sqs;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ImageRec.WebTier;
+
+/// <summary>
+/// S3 or SQS failing under a request is not the client's fault and is usually brief: answer 503 with
+/// Retry-After and a problem+json body instead of a bare 500. Nothing was enqueued without its image
+/// being stored first, so retrying is safe.
+/// </summary>
+public sealed class DependencyFailureHandler(IProblemDetailsService problems, ILogger<DependencyFailureHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not (SqsException or AmazonServiceException or AmazonClientException or HttpRequestException))
+            return false;
+
+        logger.LogWarning("Request failed on a dependency: {Error}", exception.Message);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "2";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Storage or queue unavailable",
+                Detail = "The image could not be stored or queued right now; retry shortly.",
+                Type = "https://imagerec.io/problems/dependency-unavailable",
+                Extensions = { ["reason"] = "dependency-unavailable" },
+            },
+        });
+    }
+}

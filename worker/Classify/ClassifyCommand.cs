@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using ImageRec.Common.Contracts;
+using ImageRec.Worker.Imaging;
+using ImageRec.Worker.Inference;
+using ImageRec.Worker.Processing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageRec.Worker.Classify;
+
+/// <summary>
+/// <c>imagerec-worker classify [options] &lt;folder or files&gt;...</c>: the worker's decode → preprocess
+/// → model pipeline on local files, without queues or S3. Prints one line per image
+/// (<c>file index label score</c>), then <c>images=N seconds=S images_per_second=R</c>.
+/// With <c>--baseline</c> it also times ONNX Runtime alone on the same model, batch size and cores in
+/// the same process and adds <c>baseline_images_per_second</c> and <c>ratio</c> to the last line.
+/// </summary>
+public static class ClassifyCommand
+{
+    private const string Usage =
+        """
+        usage: imagerec-worker classify [--model PATH] [--labels PATH] [--repeat N] [--batch N]
+                                        [--decode-threads N] [--intra-op-threads N] [--baseline] <folder or files>...
+          --model, --labels  default: ../shared/models/mobilenetv2-12-int8.onnx and imagenet_classes.txt
+                             (or the Model__Uri / Model__LabelsUri environment variables)
+          --repeat N         classify the inputs N times over (for throughput measurements)
+          --batch N          images per model run (default 8)
+          --decode-threads N threads decoding while the model runs (default 1)
+          --intra-op-threads N  ONNX Runtime threads per run (default: every core)
+          --baseline         also time ONNX Runtime alone on the same model and cores
+        """;
+
+    private sealed record Settings(
+        string ModelPath, string LabelsPath, List<string> Inputs, int Repeat, int Batch,
+        int DecodeThreads, int IntraOpThreads, bool Baseline);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Settings settings;
+        try
+        {
+            settings = Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"classify: {e.Message}\n{Usage}");
+            return 2;
+        }
+
+        var files = ExpandInputs(settings.Inputs);
+        if (files.Count == 0)
+        {
+            await Console.Error.WriteLineAsync("classify: no .jpg, .jpeg, .png or .webp files found in the inputs");
+            return 2;
+        }
+
+        var labels = OnnxImageClassifier.ReadLabels(settings.LabelsPath);
+        var model = new ModelInfo(Path.GetFileNameWithoutExtension(settings.ModelPath), "");
+        var classifierOptions = new ClassifierOptions { IntraOpThreads = settings.IntraOpThreads, MaxBatchSize = settings.Batch };
+        using var classifier = new OnnxImageClassifier(settings.ModelPath, labels, model, classifierOptions, NullLogger.Instance);
+        var preparer = new ImagePreparer(new NativeImageDecoder());
+
+        // Inputs are read before the clock starts: the figure is about decoding and inference, not the disk.
+        var encoded = files.Select(File.ReadAllBytes).ToArray();
+        var order = Enumerable.Range(0, files.Count * settings.Repeat).Select(i => i % files.Count).ToArray();
+
+        var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        var failures = 0;
+        var stopwatch = Stopwatch.StartNew();
+        await RunPipelineAsync(order, encoded, preparer, classifier, settings, (image, labelsOrError) =>
+        {
+            var name = Path.GetFileName(files[image]);
+            if (labelsOrError is LabelScore[] top)
+                output.WriteLine($"{name}\t{top[0].Index}\t{top[0].Label}\t{top[0].Score.ToString("F4", CultureInfo.InvariantCulture)}");
+            else
+            {
+                failures++;
+                output.WriteLine($"{name}\terror\t{labelsOrError}");
+            }
+        });
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var rate = order.Length / seconds;
+
+        var summary = FormattableString.Invariant($"images={order.Length} seconds={seconds:F3} images_per_second={rate:F1}");
+        if (settings.Baseline)
+        {
+            var baselineRate = MeasureModelAlone(settings, labels, model, preparer, encoded, order.Length);
+            summary += FormattableString.Invariant($" baseline_images_per_second={baselineRate:F1} ratio={rate / baselineRate:F3}");
+        }
+        output.WriteLine(summary);
+        await output.FlushAsync();
+        return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Decoding of batch k+1 overlaps the model run of batch k: decode threads fill one tensor batch
+    /// while the model works on the other.
+    /// </summary>
+    private static async Task RunPipelineAsync(
+        int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, Settings settings,
+        Action<int, object> report)
+    {
+        var free = Channel.CreateUnbounded<TensorBatch>();
+        free.Writer.TryWrite(new TensorBatch(settings.Batch));
+        free.Writer.TryWrite(new TensorBatch(settings.Batch));
+        var filled = Channel.CreateBounded<(TensorBatch Batch, int Start, int Count, string?[] Errors)>(1);
+
+        var producer = Task.Run(async () =>
+        {
+            for (var start = 0; start < order.Length; start += settings.Batch)
+            {
+                var count = Math.Min(settings.Batch, order.Length - start);
+                var batch = await free.Reader.ReadAsync();
+                var errors = new string?[count];
+                var first = start;
+                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = settings.DecodeThreads }, slot =>
+                {
+                    try
+                    {
+                        preparer.Prepare(encoded[order[first + slot]], batch.InputSlot(slot));
+                    }
+                    catch (ImageDecodeException e)
+                    {
+                        errors[slot] = e.Message;
+                    }
+                });
+                await filled.Writer.WriteAsync((batch, start, count, errors));
+            }
+            filled.Writer.Complete();
+        });
+
+        await foreach (var (batch, start, count, errors) in filled.Reader.ReadAllAsync())
+        {
+            classifier.Run(batch.Input, batch.Logits, count);
+            for (var slot = 0; slot < count; slot++)
+                report(order[start + slot], errors[slot] ?? (object)classifier.TopK(batch.LogitsSlot(slot), 1));
+            free.Writer.TryWrite(batch);
+        }
+        await producer;
+    }
+
+    /// <summary>
+    /// ONNX Runtime alone: a fresh session with its default threading (every core), the same batch
+    /// size, on tensors prepared beforehand, for as many images as the pipeline ran.
+    /// </summary>
+    private static double MeasureModelAlone(Settings settings, string[] labels, ModelInfo model, ImagePreparer preparer, byte[][] encoded, int images)
+    {
+        using var session = new OnnxImageClassifier(settings.ModelPath, labels, model,
+            new ClassifierOptions { IntraOpThreads = 0, MaxBatchSize = settings.Batch }, NullLogger.Instance);
+        var batch = new TensorBatch(settings.Batch);
+        for (var slot = 0; slot < settings.Batch; slot++)
+            preparer.Prepare(encoded[slot % encoded.Length], batch.InputSlot(slot));
+        session.Run(batch.Input, batch.Logits, settings.Batch); // warm-up, as the pipeline's first run also pays for it
+
+        var stopwatch = Stopwatch.StartNew();
+        for (var done = 0; done < images; done += settings.Batch)
+            session.Run(batch.Input, batch.Logits, Math.Min(settings.Batch, images - done));
+        return images / stopwatch.Elapsed.TotalSeconds;
+    }
+
+    private static Settings Parse(string[] args)
+    {
+        var shared = SharedModelsDirectory();
+        string? model = Environment.GetEnvironmentVariable("Model__Uri");
+        string? labels = Environment.GetEnvironmentVariable("Model__LabelsUri");
+        int repeat = 1, batch = 8, decodeThreads = 1, intraOp = 0;
+        var baseline = false;
+        var inputs = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int NextInt(int min) => int.TryParse(Next(), out var v) && v >= min ? v : throw new ArgumentException($"{args[i - 1]} needs a number >= {min}");
+            switch (args[i])
+            {
+                case "--model": model = Next(); break;
+                case "--labels": labels = Next(); break;
+                case "--repeat": repeat = NextInt(1); break;
+                case "--batch": batch = NextInt(1); break;
+                case "--decode-threads": decodeThreads = NextInt(1); break;
+                case "--intra-op-threads": intraOp = NextInt(0); break;
+                case "--baseline": baseline = true; break;
+                case "-h" or "--help": throw new ArgumentException("help");
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unknown option {args[i]}");
+                    inputs.Add(args[i]);
+                    break;
+            }
+        }
+        if (inputs.Count == 0) throw new ArgumentException("give a folder or image files");
+        model ??= shared is null ? null : Path.Combine(shared, "mobilenetv2-12-int8.onnx");
+        labels ??= shared is null ? null : Path.Combine(shared, "imagenet_classes.txt");
+        if (model is null || !File.Exists(model))
+            throw new ArgumentException($"model file not found ({model ?? "no --model given"}). Put mobilenetv2-12-int8.onnx in ../shared/models or pass --model PATH.");
+        if (labels is null || !File.Exists(labels))
+            throw new ArgumentException($"labels file not found ({labels ?? "no --labels given"}). Put imagenet_classes.txt in ../shared/models or pass --labels PATH.");
+        return new Settings(model, labels, inputs, repeat, batch, decodeThreads, intraOp, baseline);
+    }
+
+    /// <summary>../shared/models next to the repository, found by walking up from the working directory.</summary>
+    private static string? SharedModelsDirectory()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "models");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private static List<string> ExpandInputs(IEnumerable<string> inputs)
+    {
+        string[] extensions = [".jpg", ".jpeg", ".png", ".webp"];
+        var files = new List<string>();
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+                files.AddRange(Directory.EnumerateFiles(input)
+                    .Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Order(StringComparer.Ordinal));
+            else if (File.Exists(input))
+                files.Add(input);
+            else
+                throw new FileNotFoundException($"{input} is neither a file nor a folder");
+        }
+        return files;
+    }
+}

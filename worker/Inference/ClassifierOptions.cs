@@ -1,0 +1,34 @@
+namespace ImageRec.Worker.Inference;
+
+/// <summary>How the worker loads and runs the model. Bound from the <c>Model</c> configuration section.</summary>
+public sealed class ClassifierOptions
+{
+    public const string Section = "Model";
+
+    /// <summary>Model file: a local path or <c>s3://bucket/key</c> (downloaded once at start).</summary>
+    public string Uri { get; set; } = "";
+
+    /// <summary>Class names, one per line in class-index order: a local path or <c>s3://bucket/key</c>.</summary>
+    public string LabelsUri { get; set; } = "";
+
+    /// <summary>Expected SHA-256 of the model file (hex). When set, a different file is refused.</summary>
+    public string? Sha256 { get; set; }
+
+    /// <summary>Where downloaded model files are kept (must be writable; pods mount an emptyDir here).</summary>
+    public string CacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "imagerec-models");
+
+    /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
+    public string ExecutionProvider { get; set; } = "cpu";
+
+    /// <summary>With <c>cuda</c>: fail at start when CUDA is unavailable instead of falling back to CPU.</summary>
+    public bool RequireGpu { get; set; }
+
+    /// <summary>Threads ONNX Runtime uses inside one inference; 0 lets it use every core.</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Most images run through the model at once.</summary>
+    public int MaxBatchSize { get; set; } = 10;
+
+    /// <summary>How many top classes a result lists.</summary>
+    public int TopK { get; set; } = 5;
+}

@@ -1,0 +1,103 @@
+using ImageRec.Common.Contracts;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ImageRec.Worker.Inference;
+
+/// <summary>
+/// The ImageNet classifier: one ONNX Runtime session, run on batches of preprocessed images.
+/// Thread-safe: ONNX Runtime allows concurrent Run calls on one session.
+/// </summary>
+public sealed class OnnxImageClassifier : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string _inputName;
+    private readonly string _outputName;
+    private readonly RunOptions _runOptions = new();
+
+    public ModelInfo Model { get; }
+    public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>The execution provider the session actually runs on (cpu after a CUDA fallback).</summary>
+    public string ExecutionProvider { get; }
+
+    public OnnxImageClassifier(string modelPath, IReadOnlyList<string> labels, ModelInfo model, ClassifierOptions options, ILogger logger)
+    {
+        Labels = labels;
+        Model = model;
+        using var sessionOptions = CreateSessionOptions(options, logger, out var provider);
+        ExecutionProvider = provider;
+        _session = new InferenceSession(modelPath, sessionOptions);
+        _inputName = _session.InputMetadata.Keys.Single();
+        _outputName = _session.OutputMetadata.Keys.Single();
+    }
+
+    private static SessionOptions CreateSessionOptions(ClassifierOptions options, ILogger logger, out string provider)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            // Constant folding and operator fusion; the int8 graph gains from QLinear fusions.
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // One model per process and no parallel branches in MobileNet: inter-op threads add nothing.
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            // The arena keeps activation buffers between runs instead of returning them to malloc.
+            EnableCpuMemArena = true,
+            EnableMemoryPattern = true,
+        };
+        provider = "cpu";
+        if (!string.Equals(options.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
+            return sessionOptions;
+
+        try
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(0);
+            provider = "cuda";
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            if (options.RequireGpu)
+            {
+                sessionOptions.Dispose();
+                throw new InvalidOperationException(
+                    $"CUDA was required (Model:RequireGpu=true) but is not available: {e.Message}", e);
+            }
+            logger.LogWarning("CUDA execution provider unavailable ({Reason}); running the model on CPU", e.Message);
+        }
+        return sessionOptions;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="count"/> images laid out back to back in <paramref name="input"/>
+    /// (NCHW, <see cref="ModelGeometry.ImageLength"/> floats each) and writes their logits to
+    /// <paramref name="logits"/> (<see cref="ModelGeometry.ClassCount"/> floats each).
+    /// The caller's arrays are used in place: no copies, no allocations proportional to the batch.
+    /// </summary>
+    public void Run(float[] input, float[] logits, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (input.Length < count * ModelGeometry.ImageLength || logits.Length < count * ModelGeometry.ClassCount)
+            throw new ArgumentException("buffers are smaller than the batch");
+
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+            input.AsMemory(0, count * ModelGeometry.ImageLength),
+            [count, ModelGeometry.Channels, ModelGeometry.InputSize, ModelGeometry.InputSize]);
+        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+            logits.AsMemory(0, count * ModelGeometry.ClassCount),
+            [count, ModelGeometry.ClassCount]);
+        _session.Run(_runOptions, [_inputName], [inputValue], [_outputName], [outputValue]);
+    }
+
+    public LabelScore[] TopK(ReadOnlySpan<float> logits, int k) => LabelRanking.TopK(logits, Labels, k);
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+
+    /// <summary>Reads a label file: one class name per line, in class-index order.</summary>
+    public static string[] ReadLabels(string path) =>
+        File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+}

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+
+namespace ImageRec.Worker.Inference;
+
+/// <summary>
+/// Input and output buffers for one model run of up to <see cref="Capacity"/> images. Rented from
+/// <see cref="TensorBatchPool"/> so the hot path allocates no tensors (each batch is ~6 MB).
+/// </summary>
+public sealed class TensorBatch(int capacity)
+{
+    public int Capacity { get; } = capacity;
+    public float[] Input { get; } = new float[capacity * ModelGeometry.ImageLength];
+    public float[] Logits { get; } = new float[capacity * ModelGeometry.ClassCount];
+
+    public Span<float> InputSlot(int index) => Input.AsSpan(index * ModelGeometry.ImageLength, ModelGeometry.ImageLength);
+
+    public ReadOnlySpan<float> LogitsSlot(int index) => Logits.AsSpan(index * ModelGeometry.ClassCount, ModelGeometry.ClassCount);
+}
+
+public sealed class TensorBatchPool(int capacity)
+{
+    private readonly ConcurrentBag<TensorBatch> _free = [];
+
+    public int Capacity { get; } = capacity;
+
+    public TensorBatch Rent() => _free.TryTake(out var batch) ? batch : new TensorBatch(Capacity);
+
+    public void Return(TensorBatch batch) => _free.Add(batch);
+}

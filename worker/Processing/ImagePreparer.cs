@@ -1,0 +1,13 @@
+using ImageRec.Worker.Imaging;
+
+namespace ImageRec.Worker.Processing;
+
+/// <summary>Encoded image bytes in, one model input tensor out: decode (with DCT scaling when it helps), resize, crop, normalise.</summary>
+public sealed class ImagePreparer(IImageDecoder decoder)
+{
+    public void Prepare(ReadOnlySpan<byte> encoded, Span<float> destination)
+    {
+        using var image = decoder.Decode(encoded, ImageNetPreprocessor.ResizeShortSide);
+        ImageNetPreprocessor.Preprocess(image, destination);
+    }
+}

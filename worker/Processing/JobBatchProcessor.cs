@@ -1,0 +1,263 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ImageRec.Common.Aws.Sqs;
+using ImageRec.Common.Configuration;
+using ImageRec.Common.Contracts;
+using ImageRec.Worker.Imaging;
+using ImageRec.Worker.Inference;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImageRec.Worker.Processing;
+
+/// <summary>
+/// Processes one ReceiveMessage batch: download every input, decode and preprocess them in parallel
+/// into one tensor batch, run the model once, write each result to S3, reply, and delete the
+/// messages that are done.
+///
+/// What happens to a message depends on what went wrong, so that no job is lost or stuck:
+/// - done (succeeded, or failed for a reason that retrying cannot fix: a corrupt image, a missing
+///   input): result written, reply sent, message deleted;
+/// - transient (S3/SQS errors): message left alone; it comes back after the visibility timeout;
+/// - unreadable message (not a job we understand): left alone too, so the queue's redrive policy
+///   moves it to the dead-letter queue after maxReceiveCount attempts.
+/// Results are written before the message is deleted and are the same on every attempt, so a
+/// redelivered job overwrites its result with an equal one: the user sees it done once.
+/// </summary>
+public sealed class JobBatchProcessor(
+    ISqsClient sqs,
+    IAmazonS3 s3,
+    ModelHost model,
+    ImagePreparer preparer,
+    TensorBatchPool tensors,
+    IOptions<StorageOptions> storage,
+    IOptions<WorkerOptions> options,
+    WorkerMetrics metrics,
+    TimeProvider time,
+    ILogger<JobBatchProcessor> logger)
+{
+    private enum Outcome { Pending, Prepared, Done, Retry, Unreadable }
+
+    private sealed class WorkItem(SqsMessage message)
+    {
+        public SqsMessage Message { get; } = message;
+        public RecognitionJob? Job;
+        public byte[]? Data;
+        public int Length;
+        public Outcome Outcome;
+        public string? Error;
+        public double QueueMs;
+        public double DecodeMs;
+        public LabelScore[] Labels = [];
+    }
+
+    public async Task ProcessAsync(string queueUrl, IReadOnlyList<SqsMessage> messages, CancellationToken cancellationToken)
+    {
+        var items = messages.Select(m => new WorkItem(m)).ToArray();
+        metrics.InFlight.Add(items.Length);
+        try
+        {
+            var now = time.GetUtcNow();
+            foreach (var item in items) Parse(item, now);
+
+            await Parallel.ForEachAsync(items.Where(i => i.Outcome == Outcome.Pending),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
+                DownloadAsync);
+
+            var inferenceMs = Classify(items);
+
+            await Parallel.ForEachAsync(items.Where(i => i.Outcome is Outcome.Done),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
+                (item, ct) => PublishAsync(queueUrl, item, inferenceMs, ct));
+
+            await DeleteDoneAsync(queueUrl, items, cancellationToken);
+        }
+        finally
+        {
+            foreach (var item in items)
+                if (item.Data is not null) ArrayPool<byte>.Shared.Return(item.Data);
+            metrics.InFlight.Add(-items.Length);
+        }
+    }
+
+    private void Parse(WorkItem item, DateTimeOffset now)
+    {
+        try
+        {
+            item.Job = ContractSerializer.ParseJob(item.Message.Body);
+            item.QueueMs = Math.Max(0, (now - item.Job.SubmittedAt).TotalMilliseconds);
+            metrics.QueueSeconds.Record(item.QueueMs / 1000);
+        }
+        catch (JsonException e)
+        {
+            item.Outcome = Outcome.Unreadable;
+            logger.LogError("Message {MessageId} is not a job this worker understands ({Reason}); leaving it for the dead-letter queue",
+                item.Message.MessageId, e.Message);
+        }
+    }
+
+    private async ValueTask DownloadAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var input = item.Job!.Input;
+        try
+        {
+            using var response = await s3.GetObjectAsync(input.Bucket, input.Key, cancellationToken);
+            if (response.ContentLength > options.Value.MaxInputBytes)
+            {
+                Fail(item, $"input is {response.ContentLength} bytes, more than the worker's limit of {options.Value.MaxInputBytes}");
+                return;
+            }
+            item.Data = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, response.ContentLength));
+            item.Length = await ReadFullyAsync(response.ResponseStream, item.Data, cancellationToken);
+            if (item.Length != response.ContentLength)
+                throw new IOException($"input body ended after {item.Length} of {response.ContentLength} bytes");
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            Fail(item, $"input image s3://{input.Bucket}/{input.Key} does not exist (deleted before it was processed?)");
+        }
+        catch (Exception e) when (StorageErrors.IsTransient(e, cancellationToken))
+        {
+            Retry(item, "download", e);
+        }
+    }
+
+    private static async Task<int> ReadFullyAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+            total += read;
+        return total;
+    }
+
+    /// <summary>Decodes and preprocesses in parallel, then runs the model once. Returns the model's time in ms.</summary>
+    private double Classify(WorkItem[] items)
+    {
+        var ready = items.Where(i => i.Outcome == Outcome.Pending && i.Data is not null).ToArray();
+        if (ready.Length == 0) return 0;
+
+        var classifier = model.Classifier;
+        var batch = tensors.Rent();
+        try
+        {
+            Parallel.For(0, ready.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Value.EffectiveDecodeParallelism }, slot =>
+            {
+                var item = ready[slot];
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    preparer.Prepare(item.Data.AsSpan(0, item.Length), batch.InputSlot(slot));
+                    item.Outcome = Outcome.Prepared;
+                }
+                catch (ImageDecodeException e)
+                {
+                    Fail(item, e.Message);
+                }
+                item.DecodeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                metrics.DecodeSeconds.Record(item.DecodeMs / 1000);
+            });
+
+            // Slots of images that failed to decode hold stale data; running them costs a few ms and
+            // keeps the batch contiguous. Their logits are ignored.
+            var startedInference = Stopwatch.GetTimestamp();
+            classifier.Run(batch.Input, batch.Logits, ready.Length);
+            var inferenceMs = Stopwatch.GetElapsedTime(startedInference).TotalMilliseconds;
+            metrics.InferenceSeconds.Record(inferenceMs / 1000);
+            metrics.BatchSize.Record(ready.Length);
+
+            for (var slot = 0; slot < ready.Length; slot++)
+            {
+                if (ready[slot].Outcome != Outcome.Prepared) continue;
+                ready[slot].Labels = classifier.TopK(batch.LogitsSlot(slot), 5);
+                ready[slot].Outcome = Outcome.Done;
+            }
+            return inferenceMs;
+        }
+        finally
+        {
+            tensors.Return(batch);
+        }
+    }
+
+    private async ValueTask PublishAsync(string queueUrl, WorkItem item, double inferenceMs, CancellationToken cancellationToken)
+    {
+        var job = item.Job!;
+        var result = new RecognitionResult
+        {
+            Id = job.Id,
+            Owner = job.Owner,
+            Status = item.Error is null ? JobStatus.Succeeded : JobStatus.Failed,
+            Labels = item.Labels,
+            Model = model.Classifier.Model,
+            Timings = new JobTimings(Math.Round(item.QueueMs, 1), Math.Round(item.DecodeMs, 2), Math.Round(item.Error is null ? inferenceMs : 0, 2)),
+            Error = item.Error,
+            FileName = job.FileName,
+            CompletedAt = time.GetUtcNow(),
+        };
+        var json = ContractSerializer.Serialize(result);
+
+        try
+        {
+            await s3.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = storage.Value.ResultBucket,
+                Key = StorageOptions.ResultKey(job.Owner, job.Id),
+                ContentBody = json,
+                ContentType = "application/json",
+            }, cancellationToken);
+        }
+        catch (Exception e) when (StorageErrors.IsTransient(e, cancellationToken))
+        {
+            Retry(item, "write-result", e);
+            return;
+        }
+
+        metrics.JobsCompleted.Add(1, new KeyValuePair<string, object?>("status", result.Status == JobStatus.Succeeded ? "succeeded" : "failed"));
+        if (job.ReplyTo is null) return;
+        try
+        {
+            await sqs.SendMessageAsync(job.ReplyTo, json, cancellationToken);
+        }
+        catch (SqsException e)
+        {
+            // The result is already in S3, where the web tier looks when no reply arrives in time.
+            logger.LogWarning("Reply for job {JobId} to {ReplyTo} failed ({Code}); the result stays readable from S3",
+                job.Id, job.ReplyTo, e.ErrorCode);
+        }
+    }
+
+    private async Task DeleteDoneAsync(string queueUrl, WorkItem[] items, CancellationToken cancellationToken)
+    {
+        var done = items.Where(i => i.Outcome == Outcome.Done).Select(i => i.Message.ReceiptHandle).ToArray();
+        if (done.Length == 0) return;
+        try
+        {
+            await sqs.DeleteMessageBatchAsync(queueUrl, done, cancellationToken);
+        }
+        catch (SqsException e)
+        {
+            // Not deleted means redelivered: the job runs again and overwrites its result with an equal one.
+            metrics.TransientErrors.Add(done.Length, new KeyValuePair<string, object?>("stage", "delete"));
+            logger.LogWarning("Deleting {Count} finished messages failed ({Code}); they will be redelivered", done.Length, e.ErrorCode);
+        }
+    }
+
+    private void Fail(WorkItem item, string reason)
+    {
+        item.Outcome = Outcome.Done;
+        item.Error = reason;
+        logger.LogWarning("Job {JobId} failed: {Reason}", item.Job?.Id, reason);
+    }
+
+    private void Retry(WorkItem item, string stage, Exception e)
+    {
+        item.Outcome = Outcome.Retry;
+        metrics.TransientErrors.Add(1, new KeyValuePair<string, object?>("stage", stage));
+        logger.LogWarning("Job {JobId}: {Stage} failed ({Error}); leaving the message for redelivery", item.Job?.Id, stage, e.Message);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Threading.Channels;
+using ImageRec.Common.Aws.Sqs;
+using ImageRec.Common.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImageRec.Worker.Processing;
+
+/// <summary>
+/// The worker's main loop. One task long-polls the request queue; another processes what it got.
+/// The hand-over holds one batch, so the next batch is being received while the current one is
+/// classified, but a worker never hoards more messages than it can work on soon.
+///
+/// On shutdown (SIGTERM) receiving stops at once, the batch being processed is finished, and a
+/// batch received but not started is released (visibility 0) so another worker takes it now
+/// rather than after the visibility timeout.
+/// </summary>
+public sealed class QueueConsumer(
+    ISqsClient sqs,
+    JobBatchProcessor processor,
+    IOptions<QueueOptions> queue,
+    IOptions<WorkerOptions> options,
+    ILogger<QueueConsumer> logger) : BackgroundService
+{
+    private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queueUrl = await sqs.ResolveQueueUrlAsync(queue.Value.RequestQueue, stoppingToken);
+        logger.LogInformation("Taking jobs from {QueueUrl}", queueUrl);
+
+        var handOver = Channel.CreateBounded<IReadOnlyList<SqsMessage>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var receiving = ReceiveLoopAsync(queueUrl, handOver.Writer, stoppingToken);
+
+        // Processing is not cancelled by the stop signal: a started batch runs to its end.
+        await foreach (var messages in handOver.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (stoppingToken.IsCancellationRequested)
+            {
+                await ReleaseAsync(queueUrl, messages);
+                continue;
+            }
+            try
+            {
+                await processor.ProcessAsync(queueUrl, messages, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Whatever it was, the messages were not deleted and will be redelivered.
+                logger.LogError(e, "Processing a batch of {Count} messages failed; they will be redelivered", messages.Count);
+            }
+        }
+        await receiving;
+    }
+
+    private async Task ReceiveLoopAsync(string queueUrl, ChannelWriter<IReadOnlyList<SqsMessage>> handOver, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                IReadOnlyList<SqsMessage> messages;
+                try
+                {
+                    messages = await sqs.ReceiveMessagesAsync(queueUrl, new ReceiveRequest
+                    {
+                        MaxNumberOfMessages = options.Value.MaxMessages,
+                        WaitTimeSeconds = options.Value.WaitTimeSeconds,
+                    }, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (SqsException e)
+                {
+                    logger.LogWarning("ReceiveMessage failed ({Code}: {Message}); retrying in {Backoff}", e.ErrorCode, e.Message, ErrorBackoff);
+                    await Task.Delay(ErrorBackoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    continue;
+                }
+                if (messages.Count > 0) await handOver.WriteAsync(messages, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            handOver.Complete();
+        }
+    }
+
+    private async Task ReleaseAsync(string queueUrl, IReadOnlyList<SqsMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            try
+            {
+                await sqs.ChangeMessageVisibilityAsync(queueUrl, message.ReceiptHandle, 0, CancellationToken.None);
+            }
+            catch (SqsException e)
+            {
+                logger.LogWarning("Releasing message {MessageId} failed ({Code}); it returns after its visibility timeout", message.MessageId, e.ErrorCode);
+            }
+        }
+        logger.LogInformation("Released {Count} unstarted messages on shutdown", messages.Count);
+    }
+}

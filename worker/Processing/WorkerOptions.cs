@@ -1,0 +1,24 @@
+namespace ImageRec.Worker.Processing;
+
+/// <summary>How the worker pulls and processes jobs. Section <c>Worker</c>.</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary>Messages per ReceiveMessage call (SQS allows at most 10).</summary>
+    public int MaxMessages { get; set; } = 10;
+
+    /// <summary>Long-poll wait per ReceiveMessage call, in seconds (SQS allows at most 20).</summary>
+    public int WaitTimeSeconds { get; set; } = 20;
+
+    /// <summary>Threads that decode and preprocess images of one batch in parallel; 0 means one per core.</summary>
+    public int DecodeParallelism { get; set; }
+
+    /// <summary>Concurrent S3 downloads and uploads per batch.</summary>
+    public int IoParallelism { get; set; } = 10;
+
+    /// <summary>Largest input the worker will download; larger objects fail the job instead of exhausting memory.</summary>
+    public long MaxInputBytes { get; set; } = 10 * 1024 * 1024;
+
+    public int EffectiveDecodeParallelism => DecodeParallelism > 0 ? DecodeParallelism : Environment.ProcessorCount;
+}
