@@ -10,6 +10,7 @@ public static class RepositoryPaths
         Environment.GetEnvironmentVariable("SHARED_DIR") is { Length: > 0 } dir ? dir : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     public static string Models => Path.Combine(Shared, "models");
+    public static string SharedTestData => Path.Combine(Shared, "testdata");
     public static string TestImages => Path.Combine(Shared, "testdata", "images");
 
     /// <summary>The build configuration these tests were built in (Debug or Release), so we start matching binaries.</summary>
