@@ -21,7 +21,7 @@ builder.Services.Configure<ClassifierOptions>(builder.Configuration.GetSection(C
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<WorkerMetrics>();
-builder.Services.AddSingleton<IImageDecoder, NativeImageDecoder>();
+builder.Services.AddSingleton<IImageDecoder, ImageDecoder>();
 builder.Services.AddSingleton<ImagePreparer>();
 builder.Services.AddSingleton(sp => new TensorBatchPool(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value.MaxMessages));
 builder.Services.AddSingleton<ModelLoader>();

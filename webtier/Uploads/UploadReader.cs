@@ -79,10 +79,11 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
             if (length > limits.MaxBytes) return Reject(UploadRejection.TooLarge(limits.MaxBytes));
             if (length == 0) return Reject(UploadRejection.Empty());
 
-            var header = ImageHeaderReader.Read(buffer.AsSpan(0, length));
-            if (header.Format == ImageFormat.Unknown) return Reject(UploadRejection.UnsupportedType());
-            if (header.Error is { } error) return Reject(UploadRejection.CorruptHeader(header.Format.ToString().ToUpperInvariant(), error));
-            if ((long)header.Width * header.Height > limits.MaxPixels)
+            var status = ImageHeaderReader.Read(buffer.AsSpan(0, length), out var header);
+            if (status == ImageHeaderStatus.UnsupportedFormat) return Reject(UploadRejection.UnsupportedType());
+            if (status != ImageHeaderStatus.Ok)
+                return Reject(UploadRejection.CorruptHeader(ImageHeaderReader.Describe(status, ImageHeaderReader.DetectFormat(buffer.AsSpan(0, length)))));
+            if (header.PixelCount > limits.MaxPixels)
                 return Reject(UploadRejection.TooManyPixels(header.Width, header.Height, limits.MaxPixels));
 
             var image = new UploadedImage(fileName, buffer, length, header);

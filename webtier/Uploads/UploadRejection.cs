@@ -23,8 +23,8 @@ public sealed record UploadRejection(int Status, string Reason, string Detail)
     public static UploadRejection UnsupportedType() =>
         new(StatusCodes.Status415UnsupportedMediaType, "unsupported-type", "Only JPEG, PNG and WebP images are accepted (judged by the file's content, not its name).");
 
-    public static UploadRejection CorruptHeader(string format, string detail) =>
-        new(StatusCodes.Status400BadRequest, "undecodable", $"The file looks like {format} but its header cannot be read: {detail}.");
+    public static UploadRejection CorruptHeader(string detail) =>
+        new(StatusCodes.Status400BadRequest, "undecodable", $"The image cannot be read: {detail}.");
 
     public static UploadRejection TooManyPixels(long width, long height, long limit) =>
         new(StatusCodes.Status422UnprocessableEntity, "too-many-pixels", $"The image is {width}×{height} = {width * height} pixels, more than the limit of {limit}.");

@@ -60,7 +60,7 @@ public static class ClassifyCommand
         var model = new ModelInfo(Path.GetFileNameWithoutExtension(settings.ModelPath), "");
         var classifierOptions = new ClassifierOptions { IntraOpThreads = settings.IntraOpThreads, MaxBatchSize = settings.Batch };
         using var classifier = new OnnxImageClassifier(settings.ModelPath, labels, model, classifierOptions, NullLogger.Instance);
-        var preparer = new ImagePreparer(new NativeImageDecoder());
+        var preparer = new ImagePreparer(new ImageDecoder());
 
         // Inputs are read before the clock starts: the figure is about decoding and inference, not the disk.
         var encoded = files.Select(File.ReadAllBytes).ToArray();

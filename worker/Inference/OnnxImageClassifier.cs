@@ -1,6 +1,8 @@
+using ImageRec.Worker.Imaging.Preprocessing;
 using ImageRec.Common.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace ImageRec.Worker.Inference;
 
@@ -10,6 +12,9 @@ namespace ImageRec.Worker.Inference;
 /// </summary>
 public sealed class OnnxImageClassifier : IDisposable
 {
+    /// <summary>Logits per image: the ImageNet-1k classes.</summary>
+    public const int ClassCount = 1000;
+
     private readonly InferenceSession _session;
     private readonly string _inputName;
     private readonly string _outputName;
@@ -70,22 +75,22 @@ public sealed class OnnxImageClassifier : IDisposable
 
     /// <summary>
     /// Runs <paramref name="count"/> images laid out back to back in <paramref name="input"/>
-    /// (NCHW, <see cref="ModelGeometry.ImageLength"/> floats each) and writes their logits to
-    /// <paramref name="logits"/> (<see cref="ModelGeometry.ClassCount"/> floats each).
+    /// (NCHW, <see cref="ImageNetModel.TensorLength"/> floats each) and writes their logits to
+    /// <paramref name="logits"/> (<see cref="OnnxImageClassifier.ClassCount"/> floats each).
     /// The caller's arrays are used in place: no copies, no allocations proportional to the batch.
     /// </summary>
     public void Run(float[] input, float[] logits, int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        if (input.Length < count * ModelGeometry.ImageLength || logits.Length < count * ModelGeometry.ClassCount)
+        if (input.Length < count * ImageNetModel.TensorLength || logits.Length < count * OnnxImageClassifier.ClassCount)
             throw new ArgumentException("buffers are smaller than the batch");
 
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-            input.AsMemory(0, count * ModelGeometry.ImageLength),
-            [count, ModelGeometry.Channels, ModelGeometry.InputSize, ModelGeometry.InputSize]);
+            input.AsMemory(0, count * ImageNetModel.TensorLength),
+            [count, ImageNetModel.Channels, ImageNetModel.InputSize, ImageNetModel.InputSize]);
         using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-            logits.AsMemory(0, count * ModelGeometry.ClassCount),
-            [count, ModelGeometry.ClassCount]);
+            logits.AsMemory(0, count * OnnxImageClassifier.ClassCount),
+            [count, OnnxImageClassifier.ClassCount]);
         _session.Run(_runOptions, [_inputName], [inputValue], [_outputName], [outputValue]);
     }
 

@@ -1,3 +1,4 @@
+using ImageRec.Worker.Imaging.Preprocessing;
 using System.Collections.Concurrent;
 
 namespace ImageRec.Worker.Inference;
@@ -9,12 +10,12 @@ namespace ImageRec.Worker.Inference;
 public sealed class TensorBatch(int capacity)
 {
     public int Capacity { get; } = capacity;
-    public float[] Input { get; } = new float[capacity * ModelGeometry.ImageLength];
-    public float[] Logits { get; } = new float[capacity * ModelGeometry.ClassCount];
+    public float[] Input { get; } = new float[capacity * ImageNetModel.TensorLength];
+    public float[] Logits { get; } = new float[capacity * OnnxImageClassifier.ClassCount];
 
-    public Span<float> InputSlot(int index) => Input.AsSpan(index * ModelGeometry.ImageLength, ModelGeometry.ImageLength);
+    public Span<float> InputSlot(int index) => Input.AsSpan(index * ImageNetModel.TensorLength, ImageNetModel.TensorLength);
 
-    public ReadOnlySpan<float> LogitsSlot(int index) => Logits.AsSpan(index * ModelGeometry.ClassCount, ModelGeometry.ClassCount);
+    public ReadOnlySpan<float> LogitsSlot(int index) => Logits.AsSpan(index * OnnxImageClassifier.ClassCount, OnnxImageClassifier.ClassCount);
 }
 
 public sealed class TensorBatchPool(int capacity)

@@ -1,4 +1,5 @@
 using ImageRec.Worker.Imaging;
+using ImageRec.Worker.Imaging.Preprocessing;
 
 namespace ImageRec.Worker.Processing;
 
@@ -7,7 +8,7 @@ public sealed class ImagePreparer(IImageDecoder decoder)
 {
     public void Prepare(ReadOnlySpan<byte> encoded, Span<float> destination)
     {
-        using var image = decoder.Decode(encoded, ImageNetPreprocessor.ResizeShortSide);
-        ImageNetPreprocessor.Preprocess(image, destination);
+        using var image = decoder.Decode(encoded, ImageNetModel.ResizeShortSide);
+        ImageNetPreprocessor.Instance.Preprocess(image, destination);
     }
 }
