@@ -1,1 +1,0 @@
-namespace ImageRec.Common; public static class Placeholder {}
