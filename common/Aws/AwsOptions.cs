@@ -1,0 +1,45 @@
+using ImageRec.Common.Aws.Sqs;
+
+namespace ImageRec.Common.Aws;
+
+/// <summary>
+/// AWS settings, bound from the <c>Aws</c> configuration section
+/// (<c>Aws:Region</c>, <c>Aws:ServiceUrl</c>, <c>Aws:AccessKeyId</c>, <c>Aws:SecretAccessKey</c>,
+/// <c>Aws:SessionToken</c>, <c>Aws:Sqs:*</c>).
+/// </summary>
+public sealed class AwsOptions
+{
+    public const string SectionName = "Aws";
+
+    /// <summary>Region used for endpoints and signing.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>
+    /// Endpoint override for every service (e.g. the local emulator, <c>http://127.0.0.1:4566</c>).
+    /// Unset: the public regional endpoints.
+    /// </summary>
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>Static credentials (emulator: <c>test</c>/<c>test</c>). Unset: the AWS SDK's default chain.</summary>
+    public string? AccessKeyId { get; set; }
+
+    public string? SecretAccessKey { get; set; }
+
+    public string? SessionToken { get; set; }
+
+    public SqsClientOptions Sqs { get; set; } = new();
+
+    public bool HasStaticCredentials => !string.IsNullOrEmpty(AccessKeyId) && !string.IsNullOrEmpty(SecretAccessKey);
+
+    /// <summary>The SQS endpoint requests are POSTed to.</summary>
+    public Uri GetSqsEndpoint()
+    {
+        if (!string.IsNullOrEmpty(ServiceUrl))
+        {
+            return new Uri(ServiceUrl, UriKind.Absolute);
+        }
+        // https://docs.aws.amazon.com/general/latest/gr/sqs-service.html
+        var domain = Region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
+        return new Uri($"https://sqs.{Region}.{domain}/");
+    }
+}
