@@ -15,6 +15,7 @@ WORKERS=${WORKERS:-2}
 EMULATOR_PORT=${EMULATOR_PORT:-4566}
 WORKER_METRICS_PORT=${WORKER_METRICS_PORT:-9100}
 SHARED_DIR=${SHARED_DIR:-$repo/../shared}
+[ -d "$SHARED_DIR" ] && SHARED_DIR=$(cd "$SHARED_DIR" && pwd)
 CONFIGURATION=${CONFIGURATION:-Release}
 RUN_DIR=${RUN_DIR:-$repo/.run}
 
@@ -84,7 +85,8 @@ for bucket in "$INPUT_BUCKET" "$RESULT_BUCKET" "$MODEL_BUCKET"; do
   curl -sS --fail-with-body -X PUT "$endpoint/$bucket" >/dev/null
 done
 for file in "$MODEL_FILE" "$LABELS_FILE"; do
-  curl -sS --fail-with-body -X PUT "$endpoint/$MODEL_BUCKET/$file" --data-binary "@$models/$file" >/dev/null
+  curl -sS --fail-with-body -X PUT "$endpoint/$MODEL_BUCKET/$file" -H "Content-Type: application/octet-stream" \
+    --data-binary "@$models/$file" >/dev/null
 done
 model_sha256=$(sha256sum "$models/$MODEL_FILE" | cut -d' ' -f1)
 log "queues $REQUEST_QUEUE (dead letters → $DEAD_LETTER_QUEUE after $MAX_RECEIVE_COUNT receives), buckets $INPUT_BUCKET, $RESULT_BUCKET, $MODEL_BUCKET; model uploaded"

@@ -1,4 +1,5 @@
-using Amazon.Runtime;
+using AmazonClientException = Amazon.Runtime.AmazonClientException;
+using AmazonServiceException = Amazon.Runtime.AmazonServiceException;
 using ImageRec.Common.Aws.Sqs;
 using Microsoft.AspNetCore.Diagnostics;
 

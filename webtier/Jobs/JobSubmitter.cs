@@ -55,13 +55,13 @@ public sealed class JobSubmitter(
         var queued = new RecognitionResult { Id = id, Owner = owner, Status = JobStatus.Queued, FileName = image.FileName };
         if (wait <= TimeSpan.Zero)
         {
-            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), cancellationToken);
+            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
             metrics.StoreSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             return queued;
         }
 
         using var registration = replies.Register(id);
-        await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), cancellationToken);
+        await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
         metrics.StoreSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
 
         var waitStarted = Stopwatch.GetTimestamp();

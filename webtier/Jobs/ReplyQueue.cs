@@ -73,10 +73,10 @@ public sealed partial class ReplyQueue(
         {
             try
             {
-                var messages = await sqs.ReceiveMessagesAsync(Url, new ReceiveRequest { MaxNumberOfMessages = 10, WaitTimeSeconds = 20 }, stoppingToken);
+                var messages = await sqs.ReceiveMessagesAsync(Url, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 20 }, stoppingToken);
                 if (messages.Count == 0) continue;
                 foreach (var message in messages) Dispatch(message);
-                await sqs.DeleteMessageBatchAsync(Url, messages.Select(m => m.ReceiptHandle).ToArray(), stoppingToken);
+                await sqs.DeleteMessagesAsync(Url, messages.Select(m => m.ReceiptHandle).ToArray(), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

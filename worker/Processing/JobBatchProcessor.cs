@@ -221,7 +221,7 @@ public sealed class JobBatchProcessor(
         if (job.ReplyTo is null) return;
         try
         {
-            await sqs.SendMessageAsync(job.ReplyTo, json, cancellationToken);
+            await sqs.SendMessageAsync(job.ReplyTo, json, delaySeconds: null, cancellationToken);
         }
         catch (SqsException e)
         {
@@ -235,13 +235,18 @@ public sealed class JobBatchProcessor(
     {
         var done = items.Where(i => i.Outcome == Outcome.Done).Select(i => i.Message.ReceiptHandle).ToArray();
         if (done.Length == 0) return;
+        // Not deleted means redelivered: the job runs again and overwrites its result with an equal one.
         try
         {
-            await sqs.DeleteMessageBatchAsync(queueUrl, done, cancellationToken);
+            var notDeleted = await sqs.DeleteMessagesAsync(queueUrl, done, cancellationToken);
+            if (notDeleted.Count > 0)
+            {
+                metrics.TransientErrors.Add(notDeleted.Count, new KeyValuePair<string, object?>("stage", "delete"));
+                logger.LogWarning("{Count} finished messages could not be deleted; they will be redelivered", notDeleted.Count);
+            }
         }
         catch (SqsException e)
         {
-            // Not deleted means redelivered: the job runs again and overwrites its result with an equal one.
             metrics.TransientErrors.Add(done.Length, new KeyValuePair<string, object?>("stage", "delete"));
             logger.LogWarning("Deleting {Count} finished messages failed ({Code}); they will be redelivered", done.Length, e.ErrorCode);
         }

@@ -63,7 +63,7 @@ public sealed class QueueConsumer(
                 IReadOnlyList<SqsMessage> messages;
                 try
                 {
-                    messages = await sqs.ReceiveMessagesAsync(queueUrl, new ReceiveRequest
+                    messages = await sqs.ReceiveMessagesAsync(queueUrl, new SqsReceiveOptions
                     {
                         MaxNumberOfMessages = options.Value.MaxMessages,
                         WaitTimeSeconds = options.Value.WaitTimeSeconds,
