@@ -9,12 +9,13 @@ REPEAT        ?= 20
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test classify clean
+.PHONY: help deps build run test classify bench-e2e clean
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
 	@echo "make test      run every test"
 	@echo "make classify  DIR=folder [REPEAT=n]: offline throughput vs ONNX Runtime alone"
+	@echo "make bench-e2e latency figures of the local stack (sync uploads, course-harness run)"
 	@echo "make deps      install decoders, ONNX Runtime sources, the emulator (idempotent)"
 	@echo "make build     build everything ($(CONFIGURATION))"
 
@@ -41,3 +42,7 @@ classify: build
 clean:
 	$(DOTNET) clean ImageRec.K8s.sln -c $(CONFIGURATION) -nologo -v q
 	rm -rf artifacts .run
+
+# Latency of the local stack: sequential synchronous uploads and the course-harness scenario.
+bench-e2e: build
+	@bash eng/bench-e2e.sh

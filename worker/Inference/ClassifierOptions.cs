@@ -26,6 +26,12 @@ public sealed class ClassifierOptions
     /// <summary>Threads ONNX Runtime uses inside one inference; 0 lets it use every core.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Let ONNX Runtime's threads spin between runs. Only helps when nothing else needs the cores
+    /// (the model alone); the worker decodes concurrently, so it is off by default.
+    /// </summary>
+    public bool AllowSpinning { get; set; }
+
     /// <summary>Most images run through the model at once.</summary>
     public int MaxBatchSize { get; set; } = 10;
 

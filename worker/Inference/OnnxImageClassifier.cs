@@ -51,6 +51,10 @@ public sealed class OnnxImageClassifier : IDisposable
             EnableCpuMemArena = true,
             EnableMemoryPattern = true,
         };
+        // ONNX Runtime's pool threads spin while waiting for work by default. The worker decodes on the
+        // same cores between runs, so spinning threads would steal the time decoding needs.
+        if (!options.AllowSpinning) sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+
         provider = "cpu";
         if (!string.Equals(options.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
             return sessionOptions;
