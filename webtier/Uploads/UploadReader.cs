@@ -31,8 +31,9 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
             // Kestrel's own body limit (a little above ours) tripped first: same answer.
             return (null, UploadRejection.TooLarge(options.Value.MaxBytes));
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException && !cancellationToken.IsCancellationRequested)
         {
+            // A body that ends before its closing boundary, or multipart framing that does not parse.
             return (null, UploadRejection.MalformedForm(e.Message));
         }
     }

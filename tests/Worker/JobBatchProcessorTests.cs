@@ -1,0 +1,215 @@
+using System.Diagnostics.Metrics;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ImageRec.Common.Aws.Sqs;
+using ImageRec.Common.Configuration;
+using ImageRec.Common.Contracts;
+using ImageRec.Tests.Infrastructure;
+using ImageRec.Worker.Imaging;
+using ImageRec.Worker.Inference;
+using ImageRec.Worker.Processing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ImageRec.Tests.Worker;
+
+/// <summary>
+/// What the worker does with each kind of message, against the real emulator and the real model:
+/// done jobs are written, replied and deleted; transient failures and unreadable messages are left
+/// on the queue (the latter reaching the dead-letter queue).
+/// </summary>
+[Collection(AwsEmulatorCollection.Name)]
+public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsyncLifetime
+{
+    private readonly ISqsClient _sqs = emulator.CreateSqsClient();
+    private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
+    private readonly StorageOptions _storage = new()
+    {
+        InputBucket = AwsEmulatorFixture.UniqueName("input"),
+        ResultBucket = AwsEmulatorFixture.UniqueName("results"),
+    };
+    private ModelHost _model = null!;
+    private string _queueUrl = "";
+    private string _deadLetterUrl = "";
+    private string _replyUrl = "";
+
+    public async Task InitializeAsync()
+    {
+        await _s3.PutBucketAsync(_storage.InputBucket);
+        await _s3.PutBucketAsync(_storage.ResultBucket);
+        _deadLetterUrl = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("dlq"), null, CancellationToken.None);
+        var deadLetterArn = (await _sqs.GetQueueAttributesAsync(_deadLetterUrl, [SqsQueueAttributeNames.QueueArn], CancellationToken.None))[SqsQueueAttributeNames.QueueArn];
+        _queueUrl = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("requests"), new Dictionary<string, string>
+        {
+            [SqsQueueAttributeNames.VisibilityTimeout] = "1",
+            [SqsQueueAttributeNames.RedrivePolicy] = SqsRedrivePolicy.Create(deadLetterArn, maxReceiveCount: 2),
+        }, CancellationToken.None);
+        _replyUrl = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("reply"), null, CancellationToken.None);
+
+        var classifierOptions = Options.Create(new ClassifierOptions
+        {
+            Uri = RepositoryPaths.SharedFile("models", "mobilenetv2-12-int8.onnx"),
+            LabelsUri = RepositoryPaths.SharedFile("models", "imagenet_classes.txt"),
+        });
+        _model = new ModelHost(new ModelLoader(classifierOptions, _s3, NullLogger<ModelLoader>.Instance));
+        await _model.StartAsync(CancellationToken.None);
+    }
+
+    public Task DisposeAsync()
+    {
+        _model.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private JobBatchProcessor Processor(StorageOptions? storage = null)
+    {
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        return new JobBatchProcessor(_sqs, _s3, _model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
+            Options.Create(storage ?? _storage), Options.Create(new WorkerOptions()), new WorkerMetrics(meters),
+            TimeProvider.System, NullLogger<JobBatchProcessor>.Instance);
+    }
+
+    private async Task<RecognitionJob> EnqueueAsync(byte[]? image, string fileName = "image.jpg")
+    {
+        var id = Guid.CreateVersion7().ToString();
+        var job = new RecognitionJob
+        {
+            Id = id,
+            Owner = "tester",
+            Input = new ObjectLocation(_storage.InputBucket, StorageOptions.InputKey("tester", id)),
+            ReplyTo = _replyUrl,
+            SubmittedAt = DateTimeOffset.UtcNow,
+            FileName = fileName,
+        };
+        if (image is not null)
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = job.Input.Bucket, Key = job.Input.Key, InputStream = new MemoryStream(image) });
+        await _sqs.SendMessageAsync(_queueUrl, ContractSerializer.Serialize(job), null, CancellationToken.None);
+        return job;
+    }
+
+    private async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(int expected)
+    {
+        var messages = new List<SqsMessage>();
+        for (var attempt = 0; attempt < 5 && messages.Count < expected; attempt++)
+            messages.AddRange(await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None));
+        Assert.Equal(expected, messages.Count);
+        return messages;
+    }
+
+    private async Task<RecognitionResult?> ResultAsync(RecognitionJob job)
+    {
+        try
+        {
+            using var response = await _s3.GetObjectAsync(_storage.ResultBucket, StorageOptions.ResultKey(job.Owner, job.Id));
+            return ContractSerializer.ParseResult(await new StreamReader(response.ResponseStream).ReadToEndAsync());
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<(int Visible, int InFlight)> QueueDepthAsync(string url)
+    {
+        var attributes = await _sqs.GetQueueAttributesAsync(url,
+            [SqsQueueAttributeNames.ApproximateNumberOfMessages, SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible], CancellationToken.None);
+        return (int.Parse(attributes[SqsQueueAttributeNames.ApproximateNumberOfMessages]),
+                int.Parse(attributes[SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible]));
+    }
+
+    private static byte[] TestImage(string file) => File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", file));
+
+    [Fact]
+    public async Task A_batch_of_good_bad_and_missing_inputs_is_finished_and_deleted()
+    {
+        var expected = ExpectedLabel.Load().Take(3).ToArray();
+        var good = new List<RecognitionJob>();
+        foreach (var e in expected) good.Add(await EnqueueAsync(TestImage(e.File), e.File));
+        var corrupt = await EnqueueAsync([.. TestImage(expected[0].File).Take(600), .. new byte[3000]]);
+        var missing = await EnqueueAsync(image: null);
+
+        await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(5), CancellationToken.None);
+
+        for (var i = 0; i < good.Count; i++)
+        {
+            var result = await ResultAsync(good[i]);
+            Assert.NotNull(result);
+            Assert.Equal(JobStatus.Succeeded, result.Status);
+            Assert.Equal(expected[i].Index, result.Labels[0].Index);
+            Assert.Equal(expected[i].File, result.FileName);
+        }
+        var corruptResult = await ResultAsync(corrupt);
+        Assert.Equal(JobStatus.Failed, corruptResult?.Status);
+        Assert.Contains("JPEG", corruptResult!.Error);
+        var missingResult = await ResultAsync(missing);
+        Assert.Equal(JobStatus.Failed, missingResult?.Status);
+        Assert.Contains("does not exist", missingResult!.Error);
+
+        // All five replied, all five deleted.
+        var replies = new List<SqsMessage>();
+        for (var attempt = 0; attempt < 5 && replies.Count < 5; attempt++)
+            replies.AddRange(await _sqs.ReceiveMessagesAsync(_replyUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None));
+        Assert.Equal(
+            good.Append(corrupt).Append(missing).Select(j => j.Id).Order(),
+            replies.Select(r => ContractSerializer.ParseResult(r.Body).Id).Order());
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task A_result_that_cannot_be_written_leaves_the_message_for_redelivery_and_the_retry_succeeds()
+    {
+        var expected = ExpectedLabel.Load()[5];
+        var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+
+        // The results bucket does not exist: S3 refuses the write, as it would during an outage.
+        var broken = new StorageOptions { InputBucket = _storage.InputBucket, ResultBucket = AwsEmulatorFixture.UniqueName("absent") };
+        await Processor(broken).ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None);
+        Assert.Equal((0, 1), await QueueDepthAsync(_queueUrl));
+        Assert.Null(await ResultAsync(job));
+
+        // After the visibility timeout the same message comes back and is finished.
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var redelivered = await ReceiveAsync(1);
+        Assert.Equal(job.Id, ContractSerializer.ParseJob(redelivered[0].Body).Id);
+        await Processor().ProcessAsync(_queueUrl, redelivered, CancellationToken.None);
+        Assert.Equal(expected.Index, (await ResultAsync(job))!.Labels[0].Index);
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task A_message_that_is_not_a_job_is_left_alone_and_ends_in_the_dead_letter_queue()
+    {
+        await _sqs.SendMessageAsync(_queueUrl, "{\"hello\":\"world\"}", null, CancellationToken.None);
+
+        for (var receive = 1; receive <= 2; receive++)
+        {
+            await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None);
+            Assert.Equal((0, 1), await QueueDepthAsync(_queueUrl));
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+        }
+
+        // maxReceiveCount is 2: the receive after the second visibility timeout moves it to the DLQ.
+        Assert.Empty(await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None));
+        var dead = await _sqs.ReceiveMessagesAsync(_deadLetterUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None);
+        Assert.Equal("{\"hello\":\"world\"}", Assert.Single(dead).Body);
+    }
+
+    [Fact]
+    public async Task A_redelivered_job_overwrites_its_result_with_an_equal_one()
+    {
+        var expected = ExpectedLabel.Load()[7];
+        var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+        var message = (await ReceiveAsync(1))[0];
+
+        await Processor().ProcessAsync(_queueUrl, [message], CancellationToken.None);
+        var first = await ResultAsync(job);
+        // Same message processed again, as after a lost delete.
+        await Processor().ProcessAsync(_queueUrl, [message], CancellationToken.None);
+        var second = await ResultAsync(job);
+
+        Assert.Equal(first!.Status, second!.Status);
+        Assert.Equal(first.Labels, second.Labels);
+        Assert.Equal(first.Model, second.Model);
+    }
+}
