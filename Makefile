@@ -6,6 +6,7 @@ DOTNET        ?= dotnet
 SHARED_DIR    ?= $(abspath ../shared)
 DIR           ?= $(SHARED_DIR)/testdata/images
 REPEAT        ?= 20
+ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
@@ -37,7 +38,7 @@ test: build
 	  --results-directory $(TEST_RESULTS) $(if $(FILTER),--filter "$(FILTER)")
 
 classify: build
-	worker/bin/$(CONFIGURATION)/net10.0/imagerec-worker classify --baseline --repeat $(REPEAT) $(DIR)
+	worker/bin/$(CONFIGURATION)/net10.0/imagerec-worker classify --baseline --rounds $(ROUNDS) --repeat $(REPEAT) $(DIR)
 
 clean:
 	$(DOTNET) clean ImageRec.K8s.sln -c $(CONFIGURATION) -nologo -v q

@@ -1,7 +1,10 @@
 using System.Net.Http.Headers;
 using ImageRec.Common.Imaging;
 using ImageRec.Tests.Infrastructure;
+using System.Diagnostics.Metrics;
+using ImageRec.WebTier.Jobs;
 using ImageRec.WebTier.Uploads;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +15,8 @@ public sealed class UploadReaderTests
 {
     private static readonly UploadOptions Limits = new() { MaxBytes = 64 * 1024, MaxPixels = 1_000_000 };
     private static readonly string[] Fields = ["image"];
+    private static readonly WebTierMetrics Metrics =
+        new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
     private static async Task<(UploadedImage? Image, UploadRejection? Rejection)> ReadAsync(byte[] file, string field = "image", string? contentType = null)
     {
@@ -21,7 +26,7 @@ public sealed class UploadReaderTests
         var context = new DefaultHttpContext();
         context.Request.ContentType = contentType ?? form.Headers.ContentType!.ToString();
         context.Request.Body = new MemoryStream(await form.ReadAsByteArrayAsync());
-        return await new UploadReader(Options.Create(Limits)).ReadAsync(context.Request, Fields, CancellationToken.None);
+        return await new UploadReader(Options.Create(Limits), Metrics).ReadAsync(context.Request, Fields, CancellationToken.None);
     }
 
     private static byte[] Jpeg() => File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", "img_15.jpg")); // 86×108, 3 KB
@@ -85,7 +90,7 @@ public sealed class UploadReaderTests
         var context = new DefaultHttpContext();
         context.Request.ContentType = "multipart/form-data; boundary=xyz";
         context.Request.Body = new MemoryStream("--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\n\xFF\xD8\xFF"u8.ToArray());
-        var (_, rejection) = await new UploadReader(Options.Create(Limits)).ReadAsync(context.Request, Fields, CancellationToken.None);
+        var (_, rejection) = await new UploadReader(Options.Create(Limits), Metrics).ReadAsync(context.Request, Fields, CancellationToken.None);
         Assert.Equal((400, "malformed-form"), (rejection?.Status, rejection?.Reason));
     }
 

@@ -19,18 +19,13 @@ public static class CourseHarnessApi
         endpoints.MapPost("/", ClassifyAsync).DisableAntiforgery().WithTags("Compatibility");
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> ClassifyAsync(
-        HttpRequest request, UploadReader reader, JobSubmitter submitter, WebTierMetrics metrics,
+        HttpRequest request, UploadReader reader, JobSubmitter submitter,
         IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var (image, rejection) = await reader.ReadAsync(request, Fields, cancellationToken);
-        if (rejection is not null)
-        {
-            metrics.Uploads.Add(1, new KeyValuePair<string, object?>("outcome", rejection.Reason));
-            return rejection.ToProblem();
-        }
+        if (rejection is not null) return rejection.ToProblem();
         using (image)
         {
-            metrics.Uploads.Add(1, new KeyValuePair<string, object?>("outcome", "accepted"));
             var result = await submitter.SubmitAsync(ImagesApi.AnonymousOwner, image!, TimeSpan.FromSeconds(options.Value.LegacyWaitSeconds), cancellationToken);
             var name = Path.GetFileNameWithoutExtension(image!.FileName);
             return result.Status switch

@@ -28,7 +28,7 @@ public static class ImagesApi
     /// or 202 when it is not ready within <c>wait</c> seconds.
     /// </summary>
     public static async Task<Results<Ok<RecognitionResult>, AcceptedAtRoute<RecognitionResult>, ProblemHttpResult>> UploadAsync(
-        HttpRequest request, UploadReader reader, JobSubmitter submitter, WebTierMetrics metrics,
+        HttpRequest request, UploadReader reader, JobSubmitter submitter,
         IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         if (!TryParseWait(request.Query["wait"], options.Value.MaxWaitSeconds, out var wait))
@@ -37,14 +37,9 @@ public static class ImagesApi
                 extensions: new Dictionary<string, object?> { ["reason"] = "invalid-wait" });
 
         var (image, rejection) = await reader.ReadAsync(request, ImageFields, cancellationToken);
-        if (rejection is not null)
-        {
-            metrics.Uploads.Add(1, new KeyValuePair<string, object?>("outcome", rejection.Reason));
-            return rejection.ToProblem();
-        }
+        if (rejection is not null) return rejection.ToProblem();
         using (image)
         {
-            metrics.Uploads.Add(1, new KeyValuePair<string, object?>("outcome", "accepted"));
             var result = await submitter.SubmitAsync(AnonymousOwner, image!, wait, cancellationToken);
             return result.Status == JobStatus.Queued
                 ? TypedResults.AcceptedAtRoute(result, nameof(GetAsync), new { id = result.Id })

@@ -1,6 +1,7 @@
 using System.Buffers;
 using ImageRec.Common.Imaging;
 using Microsoft.AspNetCore.WebUtilities;
+using ImageRec.WebTier.Jobs;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -12,12 +13,20 @@ namespace ImageRec.WebTier.Uploads;
 /// header without decoding (422). Streams the part into a pooled buffer that grows as needed and
 /// stops reading one byte past the limit, so an oversized upload costs at most the limit in memory.
 /// </summary>
-public sealed class UploadReader(IOptions<UploadOptions> options)
+public sealed class UploadReader(IOptions<UploadOptions> options, WebTierMetrics metrics)
 {
     private const int InitialBufferBytes = 64 * 1024;
 
-    /// <summary>Either the image, or why it was rejected.</summary>
+    /// <summary>Either the image, or why it was rejected. Counts the outcome in <c>imagerec_webtier_uploads_total</c>.</summary>
     public async Task<(UploadedImage? Image, UploadRejection? Rejection)> ReadAsync(
+        HttpRequest request, IReadOnlyCollection<string> fieldNames, CancellationToken cancellationToken)
+    {
+        var (image, rejection) = await ReadUploadAsync(request, fieldNames, cancellationToken);
+        metrics.Uploads.Add(1, new KeyValuePair<string, object?>("outcome", rejection?.Reason ?? "accepted"));
+        return (image, rejection);
+    }
+
+    private async Task<(UploadedImage? Image, UploadRejection? Rejection)> ReadUploadAsync(
         HttpRequest request, IReadOnlyCollection<string> fieldNames, CancellationToken cancellationToken)
     {
         var boundary = MultipartBoundary(request.ContentType);

@@ -16,6 +16,7 @@ namespace ImageRec.Worker.Classify;
 /// (<c>file index label score</c>), then <c>images=N seconds=S images_per_second=R</c>.
 /// With <c>--baseline</c> it also times ONNX Runtime alone on the same model, batch size and cores in
 /// the same process and adds <c>baseline_images_per_second</c> and <c>ratio</c> to the last line.
+/// With <c>--rounds N</c> both are timed N times, alternating, and the medians are reported.
 /// </summary>
 public static class ClassifyCommand
 {
@@ -30,26 +31,28 @@ public static class ClassifyCommand
           --decode-threads N threads decoding while the model runs (default 1)
           --intra-op-threads N  ONNX Runtime threads per run (default: every core)
           --baseline         also time ONNX Runtime alone on the same model and cores
+          --rounds N         time N rounds (alternating with the baseline) and report the medians (default 1)
         """;
 
     private sealed record Settings(
         string ModelPath, string LabelsPath, List<string> Inputs, int Repeat, int Batch,
-        int DecodeThreads, int IntraOpThreads, bool Baseline);
+        int DecodeThreads, int IntraOpThreads, bool Baseline, int Rounds);
 
     public static async Task<int> RunAsync(string[] args)
     {
         Settings settings;
+        List<string> files;
         try
         {
             settings = Parse(args);
+            files = ExpandInputs(settings.Inputs);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
             await Console.Error.WriteLineAsync($"classify: {e.Message}\n{Usage}");
             return 2;
         }
 
-        var files = ExpandInputs(settings.Inputs);
         if (files.Count == 0)
         {
             await Console.Error.WriteLineAsync("classify: no .jpg, .jpeg, .png or .webp files found in the inputs");
@@ -68,8 +71,7 @@ public static class ClassifyCommand
 
         var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         var failures = 0;
-        var stopwatch = Stopwatch.StartNew();
-        await RunPipelineAsync(order, encoded, preparer, classifier, settings, (image, labelsOrError) =>
+        void Report(int image, object labelsOrError)
         {
             var name = Path.GetFileName(files[image]);
             if (labelsOrError is LabelScore[] top)
@@ -79,14 +81,27 @@ public static class ClassifyCommand
                 failures++;
                 output.WriteLine($"{name}\terror\t{labelsOrError}");
             }
-        });
-        var seconds = stopwatch.Elapsed.TotalSeconds;
-        var rate = order.Length / seconds;
+        }
 
-        var summary = FormattableString.Invariant($"images={order.Length} seconds={seconds:F3} images_per_second={rate:F1}");
-        if (settings.Baseline)
+        // This machine's speed drifts (shared cores): rounds alternate pipeline and baseline, and the
+        // medians are compared, so both sides see the same conditions.
+        using var baseline = settings.Baseline ? ModelAlone(settings, labels, model) : null;
+        var seconds = new List<double>();
+        var baselineRates = new List<double>();
+        for (var round = 0; round < settings.Rounds; round++)
         {
-            var baselineRate = MeasureModelAlone(settings, labels, model, preparer, encoded, order.Length);
+            var stopwatch = Stopwatch.StartNew();
+            await RunPipelineAsync(order, encoded, preparer, classifier, settings, round == 0 ? Report : (_, _) => { });
+            seconds.Add(stopwatch.Elapsed.TotalSeconds);
+            if (baseline is not null) baselineRates.Add(MeasureModelAlone(baseline, settings, preparer, encoded, order.Length));
+        }
+        var medianSeconds = Median(seconds);
+        var rate = order.Length / medianSeconds;
+
+        var summary = FormattableString.Invariant($"images={order.Length} seconds={medianSeconds:F3} images_per_second={rate:F1}");
+        if (baseline is not null)
+        {
+            var baselineRate = Median(baselineRates);
             summary += FormattableString.Invariant($" baseline_images_per_second={baselineRate:F1} ratio={rate / baselineRate:F3}");
         }
         output.WriteLine(summary);
@@ -142,13 +157,16 @@ public static class ClassifyCommand
     }
 
     /// <summary>
-    /// ONNX Runtime alone: a fresh session with its default threading (every core, spinning), the same
-    /// batch size, on tensors prepared beforehand, for as many images as the pipeline ran.
+    /// ONNX Runtime alone: a session with its default threading (every core, spinning), fed the same
+    /// batch size of tensors prepared beforehand.
     /// </summary>
-    private static double MeasureModelAlone(Settings settings, string[] labels, ModelInfo model, ImagePreparer preparer, byte[][] encoded, int images)
-    {
-        using var session = new OnnxImageClassifier(settings.ModelPath, labels, model,
+    private static OnnxImageClassifier ModelAlone(Settings settings, string[] labels, ModelInfo model) =>
+        new(settings.ModelPath, labels, model,
             new ClassifierOptions { IntraOpThreads = 0, AllowSpinning = true, MaxBatchSize = settings.Batch }, NullLogger.Instance);
+
+    /// <summary>Images per second of the model alone over as many images as the pipeline ran.</summary>
+    private static double MeasureModelAlone(OnnxImageClassifier session, Settings settings, ImagePreparer preparer, byte[][] encoded, int images)
+    {
         var batch = new TensorBatch(settings.Batch);
         for (var slot = 0; slot < settings.Batch; slot++)
             preparer.Prepare(encoded[slot % encoded.Length], batch.InputSlot(slot));
@@ -160,12 +178,18 @@ public static class ClassifyCommand
         return images / stopwatch.Elapsed.TotalSeconds;
     }
 
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     private static Settings Parse(string[] args)
     {
         var shared = SharedModelsDirectory();
         string? model = Environment.GetEnvironmentVariable("Model__Uri");
         string? labels = Environment.GetEnvironmentVariable("Model__LabelsUri");
-        int repeat = 1, batch = 8, decodeThreads = 1, intraOp = 0;
+        int repeat = 1, batch = 8, decodeThreads = 1, intraOp = 0, rounds = 1;
         var baseline = false;
         var inputs = new List<string>();
         for (var i = 0; i < args.Length; i++)
@@ -181,6 +205,7 @@ public static class ClassifyCommand
                 case "--decode-threads": decodeThreads = NextInt(1); break;
                 case "--intra-op-threads": intraOp = NextInt(0); break;
                 case "--baseline": baseline = true; break;
+                case "--rounds": rounds = NextInt(1); break;
                 case "-h" or "--help": throw new ArgumentException("help");
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unknown option {args[i]}");
@@ -195,7 +220,7 @@ public static class ClassifyCommand
             throw new ArgumentException($"model file not found ({model ?? "no --model given"}). Put mobilenetv2-12-int8.onnx in ../shared/models or pass --model PATH.");
         if (labels is null || !File.Exists(labels))
             throw new ArgumentException($"labels file not found ({labels ?? "no --labels given"}). Put imagenet_classes.txt in ../shared/models or pass --labels PATH.");
-        return new Settings(model, labels, inputs, repeat, batch, decodeThreads, intraOp, baseline);
+        return new Settings(model, labels, inputs, repeat, batch, decodeThreads, intraOp, baseline, rounds);
     }
 
     /// <summary>../shared/models next to the repository, found by walking up from the working directory.</summary>
