@@ -10,7 +10,7 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test classify bench-e2e clean
+.PHONY: help deps build run test classify bench-e2e crds clean
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
@@ -47,3 +47,7 @@ clean:
 # Latency of the local stack: sequential synchronous uploads and the course-harness scenario.
 bench-e2e: build
 	@bash eng/bench-e2e.sh
+
+# The CRD is generated from operator/Entities; a test fails when crds/ is stale.
+crds: build
+	operator/bin/$(CONFIGURATION)/net10.0/imagerec-operator crds crds

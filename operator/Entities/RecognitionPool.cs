@@ -1,0 +1,27 @@
+using System.ComponentModel;
+
+namespace ImageRec.Operator.Entities;
+
+/// <summary>
+/// A pool of recognition workers fed by one SQS queue. The operator owns the worker Deployment,
+/// ServiceAccount and PodDisruptionBudget of each pool and scales the workers on the queue depth.
+/// The CRD in crds/ is generated from this type (<c>make crds</c>).
+/// </summary>
+[KubernetesEntity("imagerec.io", "v1alpha1", "RecognitionPool", "recognitionpools", ShortNames = ["rpool"], Categories = ["imagerec"])]
+[Description("RecognitionPool runs image-recognition workers that take jobs from an SQS queue and scales them on its depth.")]
+[PrinterColumn("Desired", "integer", ".status.desiredReplicas", Description = "Workers the autoscaler wants")]
+[PrinterColumn("Ready", "integer", ".status.readyReplicas", Description = "Workers ready")]
+[PrinterColumn("Queue", "integer", ".status.queue.visible", Description = "Messages waiting")]
+[PrinterColumn("Class", "string", ".spec.compute.class", Priority = 1)]
+[PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
+public sealed class RecognitionPool
+{
+    public const string ApiVersionValue = "imagerec.io/v1alpha1";
+    public const string KindValue = "RecognitionPool";
+
+    public string ApiVersion { get; set; } = ApiVersionValue;
+    public string Kind { get; set; } = KindValue;
+    public PoolMetadata Metadata { get; set; } = new();
+    public RecognitionPoolSpec Spec { get; set; } = new();
+    public RecognitionPoolStatus? Status { get; set; }
+}
