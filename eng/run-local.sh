@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # `make run`: the whole system on one machine.
 #   SQS/S3 emulator (fauxqs, loopback) → queues (with a dead-letter queue) and buckets, model uploaded
-#   → WORKERS worker processes → web tier on http://127.0.0.1:$PORT.
+#   → the operator in local mode (deploy/local/pool.yaml), which runs and scales worker processes
+#   between WORKERS and MAX_WORKERS on the queue depth → web tier on http://127.0.0.1:$PORT.
 # Ctrl-C or SIGTERM stops every process this script started. The end-to-end tests start the stack
 # through this same script.
 #
-# Environment: PORT (8080), WORKERS (2), EMULATOR_PORT (4566), WORKER_METRICS_PORT (9100, one per
-# worker upwards), SHARED_DIR (../shared), CONFIGURATION (Release), RUN_DIR (.run).
+# Environment: PORT (8080), WORKERS (2, the pool's minimum), MAX_WORKERS (4), OPERATOR_PORT (8081),
+# EMULATOR_PORT (4566), WORKER_METRICS_PORT (9100, one per worker upwards), SHARED_DIR (../shared),
+# CONFIGURATION (Release), RUN_DIR (.run).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${PORT:-8080}
 WORKERS=${WORKERS:-2}
+MAX_WORKERS=${MAX_WORKERS:-4}
+[ "$MAX_WORKERS" -ge "$WORKERS" ] || MAX_WORKERS=$WORKERS
+OPERATOR_PORT=${OPERATOR_PORT:-8081}
 EMULATOR_PORT=${EMULATOR_PORT:-4566}
 WORKER_METRICS_PORT=${WORKER_METRICS_PORT:-9100}
 SHARED_DIR=${SHARED_DIR:-$repo/../shared}
@@ -40,7 +45,8 @@ node="$repo/.deps/emulator/node_modules/.bin/node"
 [ -x "$node" ] || die "the SQS/S3 emulator is not installed; run 'make deps'."
 worker_bin="$repo/worker/bin/$CONFIGURATION/net10.0/imagerec-worker"
 webtier_bin="$repo/webtier/bin/$CONFIGURATION/net10.0/imagerec-webtier"
-[ -x "$worker_bin" ] && [ -x "$webtier_bin" ] || die "binaries not built; run 'make build'."
+operator_bin="$repo/operator/bin/$CONFIGURATION/net10.0/imagerec-operator"
+[ -x "$worker_bin" ] && [ -x "$webtier_bin" ] && [ -x "$operator_bin" ] || die "binaries not built; run 'make build'."
 
 mkdir -p "$RUN_DIR/logs"
 pids=()
@@ -96,15 +102,14 @@ export Aws__ServiceUrl="$endpoint" Aws__Region=us-east-1 Aws__AccessKeyId=local 
 export Queue__RequestQueue="$REQUEST_QUEUE" Storage__InputBucket="$INPUT_BUCKET" Storage__ResultBucket="$RESULT_BUCKET"
 export DOTNET_NOLOGO=1 Logging__Console__FormatterName=simple
 
-ready_urls=()
-for i in $(seq 1 "$WORKERS"); do
-  port=$((WORKER_METRICS_PORT + i - 1))
-  Model__Uri="s3://$MODEL_BUCKET/$MODEL_FILE" Model__LabelsUri="s3://$MODEL_BUCKET/$LABELS_FILE" \
-  Model__Sha256="$model_sha256" Model__CacheDirectory="$RUN_DIR/models/worker-$i" \
-    "$worker_bin" --urls "http://127.0.0.1:$port" >"$RUN_DIR/logs/worker-$i.log" 2>&1 &
-  pids+=($!)
-  ready_urls+=("http://127.0.0.1:$port/readyz")
-done
+request_queue_url=$(sqs GetQueueUrl "{\"QueueName\":\"$REQUEST_QUEUE\"}" | json_field QueueUrl)
+sed -e "s|\${QUEUE_URL}|$request_queue_url|" -e "s|\${ENDPOINT}|$endpoint|" -e "s|\${MODEL_SHA256}|$model_sha256|" \
+    -e "s|\${MIN_WORKERS}|$WORKERS|" -e "s|\${MAX_WORKERS}|$MAX_WORKERS|" "$repo/deploy/local/pool.yaml" >"$RUN_DIR/pool.yaml"
+"$operator_bin" --local "$RUN_DIR/pool.yaml" --urls "http://127.0.0.1:$OPERATOR_PORT" \
+  --Local:WorkerExecutable="$worker_bin" --Local:WorkerPortBase="$WORKER_METRICS_PORT" \
+  --Local:LogDirectory="$RUN_DIR/logs" --Local:CacheDirectory="$RUN_DIR/models" >"$RUN_DIR/logs/operator.log" 2>&1 &
+pids+=($!)
+ready_urls=("http://127.0.0.1:$OPERATOR_PORT/readyz")
 "$webtier_bin" --urls "http://127.0.0.1:$PORT" >"$RUN_DIR/logs/webtier.log" 2>&1 &
 pids+=($!)
 ready_urls+=("http://127.0.0.1:$PORT/readyz")
@@ -119,11 +124,20 @@ for url in "${ready_urls[@]}"; do
     sleep 0.1
   done
 done
+# The operator starts the minimum number of workers; wait until they are ready.
+for attempt in $(seq 600); do
+  ready=$(curl -sf "http://127.0.0.1:$OPERATOR_PORT/status" | sed -n 's/.*"readyReplicas":\([0-9]*\).*/\1/p')
+  [ "${ready:-0}" -ge "$WORKERS" ] && break
+  [ "$attempt" = 600 ] && die "$WORKERS workers not ready after 60 s; see $RUN_DIR/logs/"
+  sleep 0.1
+done
 
 cat <<EOF
 ImageRec.K8s is running (logs in $RUN_DIR/logs):
   web tier      http://127.0.0.1:$PORT/   (POST /v1/images, GET /v1/images/{id}, POST / with inputFile)
-  metrics       http://127.0.0.1:$PORT/metrics, workers on ports $WORKER_METRICS_PORT..$((WORKER_METRICS_PORT + WORKERS - 1))
+  operator      http://127.0.0.1:$OPERATOR_PORT/status (pool, replicas, queue depth), /metrics
+  workers       $WORKERS..$MAX_WORKERS, scaled on queue depth; /metrics on ports $WORKER_METRICS_PORT and up
+  metrics       http://127.0.0.1:$PORT/metrics
   SQS/S3        $endpoint
   try           curl -F image=@$SHARED_DIR/testdata/images/img_00.jpg 'http://127.0.0.1:$PORT/v1/images?wait=10'
 Press Ctrl-C to stop.

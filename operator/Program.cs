@@ -1,5 +1,10 @@
+using ImageRec.Common.Aws;
+using ImageRec.Common.Observability;
 using ImageRec.Operator.Crds;
 using ImageRec.Operator.Entities;
+using ImageRec.Operator.Local;
+using ImageRec.Operator.Observability;
+using ImageRec.Operator.Scaling;
 
 // `imagerec-operator crds <dir>` writes the CRDs generated from the C# entity types (make crds).
 if (args.Length > 0 && args[0] == "crds")
@@ -12,11 +17,32 @@ if (args.Length > 0 && args[0] == "crds")
     return 0;
 }
 
-// Skeleton: the reconciler arrives with the operator issue. Until then the operator serves its
-// health endpoints so the chart and `make run` can already wire it up.
-var builder = WebApplication.CreateSlimBuilder(args);
+// `imagerec-operator --local pool.yaml [--Local:WorkerExecutable=...]`: one pool, local worker processes.
+var localPool = args.SkipWhile(a => a != "--local").Skip(1).FirstOrDefault();
+var builder = WebApplication.CreateSlimBuilder(args.Where(a => a != "--local" && a != localPool).ToArray());
+builder.Services.AddImageRecAws(builder.Configuration);
+builder.Services.AddHttpClient();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<OperatorMetrics>();
+builder.Services.AddSingleton<IQueueDepthReader, SqsQueueDepthReader>();
+builder.Services.AddImageRecObservability();
+
+if (localPool is null)
+{
+    await Console.Error.WriteLineAsync("imagerec-operator: cluster mode arrives with the Kubernetes client; run with --local <pool.yaml> for now.");
+    return 2;
+}
+
+builder.Services.Configure<LocalModeOptions>(builder.Configuration.GetSection(LocalModeOptions.Section));
+builder.Services.PostConfigure<LocalModeOptions>(o => o.PoolFile = localPool);
+builder.Services.AddSingleton<LocalPoolReporter>();
+builder.Services.AddSingleton<LocalPoolHost>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalPoolHost>());
+builder.Services.AddHealthChecks().AddCheck<LocalPoolHost>("pool", tags: [ObservabilityEndpoints.ReadyTag]);
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, EntityJson.Default));
+
 var app = builder.Build();
-app.MapGet("/healthz", () => TypedResults.Text("ok"));
-app.MapGet("/readyz", () => TypedResults.Text("ok"));
+app.MapImageRecObservability();
+app.MapGet("/status", (LocalPoolHost host) => host.Pool is { } pool ? Results.Json(pool, EntityJson.Default.RecognitionPool) : Results.NotFound());
 await app.RunAsync();
 return 0;

@@ -4,13 +4,15 @@ using System.Text;
 namespace ImageRec.Tests.Infrastructure;
 
 /// <summary>
-/// The stack `make run` starts (emulator, workers, web tier), started through the same script
+/// The stack `make run` starts (emulator, operator in local mode with its workers, web tier), started through the same script
 /// (eng/run-local.sh) on free ports, shared by the tests of the "local-stack" collection and stopped
 /// with SIGTERM — the way Ctrl-C stops it — when they are done.
 /// </summary>
 public sealed class LocalStackFixture : IAsyncLifetime
 {
+    /// <summary>The pool's minimum (WORKERS); the operator may scale up to <see cref="MaxWorkers"/>.</summary>
     public const int Workers = 2;
+    public const int MaxWorkers = 4;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private Process? _process;
@@ -18,6 +20,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     public Uri WebTier { get; private set; } = null!;
     public Uri Emulator { get; private set; } = null!;
+    public Uri Operator { get; private set; } = null!;
     public int FirstWorkerPort { get; private set; }
     public string RunDirectory { get; } = Path.Combine(Path.GetTempPath(), "imagerec-stack-" + Guid.NewGuid().ToString("N")[..8]);
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
@@ -28,7 +31,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
     {
         var webPort = FreePorts.One();
         var emulatorPort = FreePorts.One();
-        FirstWorkerPort = FreePorts.Range(Workers);
+        var operatorPort = FreePorts.One();
+        FirstWorkerPort = FreePorts.Range(MaxWorkers);
+        Operator = new Uri($"http://127.0.0.1:{operatorPort}/");
         WebTier = new Uri($"http://127.0.0.1:{webPort}/");
         Emulator = new Uri($"http://127.0.0.1:{emulatorPort}/");
 
@@ -42,6 +47,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
         start.Environment["EMULATOR_PORT"] = emulatorPort.ToString();
         start.Environment["WORKER_METRICS_PORT"] = FirstWorkerPort.ToString();
         start.Environment["WORKERS"] = Workers.ToString();
+        start.Environment["MAX_WORKERS"] = MaxWorkers.ToString();
+        start.Environment["OPERATOR_PORT"] = operatorPort.ToString();
         start.Environment["SHARED_DIR"] = RepositoryPaths.Shared;
         start.Environment["CONFIGURATION"] = RepositoryPaths.Configuration;
         start.Environment["RUN_DIR"] = RunDirectory;

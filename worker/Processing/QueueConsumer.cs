@@ -63,6 +63,9 @@ public sealed class QueueConsumer(
                 IReadOnlyList<SqsMessage> messages;
                 try
                 {
+                    // Receive only when the hand-over has room: a worker holds at most the batch it is
+                    // processing and one more, never a third that other workers could be running.
+                    await handOver.WaitToWriteAsync(stoppingToken);
                     messages = await sqs.ReceiveMessagesAsync(queueUrl, new SqsReceiveOptions
                     {
                         MaxNumberOfMessages = options.Value.MaxMessages,
