@@ -10,7 +10,7 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test classify bench-e2e crds clean
+.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
@@ -51,3 +51,7 @@ bench-e2e: build
 # The CRD is generated from operator/Entities; a test fails when crds/ is stale.
 crds: build
 	operator/bin/$(CONFIGURATION)/net10.0/imagerec-operator crds crds
+
+# Operator reaction: burst → scale-out time, drained → back-to-minimum time (local mode).
+bench-autoscale: build
+	@bash eng/bench-autoscale.sh

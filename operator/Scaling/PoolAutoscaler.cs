@@ -64,13 +64,16 @@ public sealed class PoolAutoscaler(
         }
 
         var lastScaleTime = _status.LastScaleTime;
-        if (decision.Desired != fleet.Replicas)
+        var scaled = decision.Desired != fleet.Replicas;
+        if (scaled)
         {
             await actuator.ScaleAsync(decision.Desired, cancellationToken);
             lastScaleTime = now;
             metrics.ScaleEvents.Add(1, new("pool", poolKey), new("direction", decision.Desired > fleet.Replicas ? "out" : "in"));
             logger.LogInformation("Pool {Pool}: {From} → {To} workers ({Reason}: {Message})", poolKey, fleet.Replicas, decision.Desired, decision.Reason, decision.Message);
             await reporter.ReportEventAsync("Normal", decision.Reason, $"Scaled from {fleet.Replicas} to {decision.Desired} workers. {decision.Message}", cancellationToken);
+            // Report what the change produced, not what was there before it (saves users a poll of staleness).
+            fleet = await actuator.ObserveAsync(cancellationToken);
         }
         if (queueError != _queueError)
         {
@@ -85,7 +88,7 @@ public sealed class PoolAutoscaler(
         conditions = PoolConditions.Set(conditions, queueError is null
             ? PoolConditions.Of(PoolConditions.QueueReachable, true, "QueueRead", $"{depth!.Visible} waiting, {depth.InFlight} in flight, {depth.Delayed} delayed.", generation)
             : PoolConditions.Of(PoolConditions.QueueReachable, false, "QueueUnreachable", queueError, generation), now);
-        var scalingNow = decision.Desired != fleet.Replicas || decision.Reason == "StabilizingScaleIn";
+        var scalingNow = scaled || fleet.ReadyReplicas < decision.Desired || decision.Reason == "StabilizingScaleIn";
         conditions = PoolConditions.Set(conditions, PoolConditions.Of(PoolConditions.Scaling, scalingNow, decision.Reason, decision.Message, generation), now);
         var ready = fleet.ReadyReplicas >= decision.Desired && fleet.Replicas == decision.Desired;
         conditions = PoolConditions.Set(conditions, PoolConditions.Of(PoolConditions.Ready, ready,

@@ -1,0 +1,141 @@
+using System.Diagnostics.Metrics;
+using ImageRec.Common.Aws.Sqs;
+using ImageRec.Operator.Entities;
+using ImageRec.Operator.Observability;
+using ImageRec.Operator.Scaling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageRec.Tests.Operator;
+
+/// <summary>The autoscaling loop with a scripted queue and an in-memory actuator: status, conditions, events.</summary>
+public sealed class PoolAutoscalerTests
+{
+    private sealed class ScriptedQueue : IQueueDepthReader
+    {
+        public QueueDepth? Next { get; set; }
+        public SqsException? Error { get; set; }
+
+        public Task<QueueDepth> ReadAsync(QueueSpec queue, CancellationToken cancellationToken) =>
+            Error is not null ? Task.FromException<QueueDepth>(Error) : Task.FromResult(Next!);
+    }
+
+    private sealed class InstantActuator : IWorkerActuator
+    {
+        public int Replicas { get; private set; }
+        public List<int> Requests { get; } = [];
+
+        public Task<WorkerFleet> ObserveAsync(CancellationToken cancellationToken) => Task.FromResult(new WorkerFleet(Replicas, Replicas));
+
+        public Task ScaleAsync(int replicas, CancellationToken cancellationToken)
+        {
+            Requests.Add(replicas);
+            Replicas = replicas;
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class RecordingReporter : IPoolReporter
+    {
+        public RecognitionPoolStatus? Status { get; private set; }
+        public List<(string Type, string Reason, string Message)> Events { get; } = [];
+
+        public Task ReportStatusAsync(RecognitionPoolStatus status, CancellationToken cancellationToken)
+        {
+            Status = status;
+            return Task.CompletedTask;
+        }
+
+        public Task ReportEventAsync(string type, string reason, string message, CancellationToken cancellationToken)
+        {
+            Events.Add((type, reason, message));
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private readonly ScriptedQueue _queue = new();
+    private readonly InstantActuator _workers = new();
+    private readonly RecordingReporter _reporter = new();
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+    private readonly RecognitionPool _pool = new()
+    {
+        Metadata = new PoolMetadata { Name = "pool", Generation = 3 },
+        Spec = new RecognitionPoolSpec
+        {
+            Queue = new QueueSpec { Url = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs" },
+            Scaling = new ScalingSpec { MinReplicas = 1, MaxReplicas = 5, MessagesPerReplica = 10, ScaleDownStabilization = "30s" },
+        },
+    };
+
+    private PoolAutoscaler Autoscaler() => new("ns/pool", _queue, _workers, _reporter,
+        new OperatorMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
+        _clock, NullLogger.Instance);
+
+    private async Task<ScalingDecision> TickAt(PoolAutoscaler autoscaler, int second, long visible, long inFlight = 0)
+    {
+        _clock.Now = new DateTimeOffset(2026, 11, 22, 12, 0, second, TimeSpan.Zero);
+        _queue.Next = new QueueDepth(visible, inFlight, 0, _clock.Now);
+        return await autoscaler.TickAsync(_pool, CancellationToken.None);
+    }
+
+    private PoolCondition Condition(string type) => _reporter.Status!.Conditions.Single(c => c.Type == type);
+
+    [Fact]
+    public async Task Follows_a_scripted_queue_depth_with_status_conditions_and_events()
+    {
+        var autoscaler = Autoscaler();
+
+        await TickAt(autoscaler, 0, visible: 0);                  // starts at the minimum
+        Assert.Equal([1], _workers.Requests);
+        await TickAt(autoscaler, 2, visible: 42);                 // 42 at 10 per worker → 5
+        Assert.Equal(5, _workers.Replicas);
+        Assert.Equal(5, _reporter.Status!.DesiredReplicas);
+        Assert.Equal(5, _reporter.Status.Replicas);
+        Assert.Equal(42, _reporter.Status.Queue!.Visible);
+        Assert.Equal(3, _reporter.Status.ObservedGeneration);
+        Assert.Contains(_reporter.Events, e => e is { Type: "Normal", Reason: "ScaledOut" } && e.Message.Contains("from 1 to 5"));
+
+        await TickAt(autoscaler, 4, visible: 0, inFlight: 12);   // draining: 12 in flight → 2, but stabilising
+        Assert.Equal(5, _workers.Replicas);
+        Assert.Equal(("True", "StabilizingScaleIn"), (Condition("Scaling").Status, Condition("Scaling").Reason));
+
+        await TickAt(autoscaler, 40, visible: 0);                 // window passed → minimum
+        Assert.Equal(1, _workers.Replicas);
+        Assert.Equal(("True", "WorkersReady"), (Condition("Ready").Status, Condition("Ready").Reason));
+        Assert.Equal(_clock.Now, _reporter.Status.LastScaleTime);
+    }
+
+    [Fact]
+    public async Task An_unreachable_queue_keeps_the_workers_and_says_why_once()
+    {
+        var autoscaler = Autoscaler();
+        await TickAt(autoscaler, 0, visible: 35);
+        Assert.Equal(4, _workers.Replicas);
+        var reachableSince = Condition("QueueReachable").LastTransitionTime;
+
+        _queue.Error = new SqsException("AccessDenied", "not authorized to perform sqs:GetQueueAttributes", System.Net.HttpStatusCode.Forbidden, isTransient: false);
+        _clock.Now = _clock.Now.AddMinutes(5);
+        await autoscaler.TickAsync(_pool, CancellationToken.None);
+        await autoscaler.TickAsync(_pool, CancellationToken.None);
+
+        Assert.Equal(4, _workers.Replicas);
+        Assert.Equal([4], _workers.Requests);
+        var condition = Condition("QueueReachable");
+        Assert.Equal(("False", "QueueUnreachable"), (condition.Status, condition.Reason));
+        Assert.Contains("AccessDenied", condition.Message);
+        Assert.True(condition.LastTransitionTime > reachableSince);
+        Assert.Single(_reporter.Events, e => e is { Type: "Warning", Reason: "QueueUnreachable" });
+        Assert.Equal(35, _reporter.Status!.Queue!.Visible); // the last known depth stays
+
+        _queue.Error = null;
+        await TickAt(autoscaler, 0, visible: 35);
+        Assert.Equal("True", Condition("QueueReachable").Status);
+        Assert.Single(_reporter.Events, e => e is { Type: "Normal", Reason: "QueueReachable" });
+    }
+}
