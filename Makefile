@@ -10,7 +10,7 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean
+.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
@@ -48,10 +48,36 @@ clean:
 bench-e2e: build
 	@bash eng/bench-e2e.sh
 
-# The CRD is generated from operator/Entities; a test fails when crds/ is stale.
+# The CRD is generated from operator/Entities into crds/ and copied into the chart; tests fail
+# when either copy is stale.
 crds: build
 	operator/bin/$(CONFIGURATION)/net10.0/imagerec-operator crds crds
+	cp crds/recognitionpools.imagerec.io.yaml charts/image-recognition/crds/
 
 # Operator reaction: burst → scale-out time, drained → back-to-minimum time (local mode).
 bench-autoscale: build
 	@bash eng/bench-autoscale.sh
+
+# Container images (needs a Docker engine). IMAGE_REGISTRY/IMAGE_TAG name them, e.g. an ECR registry.
+IMAGE_REGISTRY ?= imagerec
+IMAGE_TAG      ?= dev
+images:
+	@docker info >/dev/null 2>&1 || { echo "make images: no Docker engine reachable (docker info failed)"; exit 1; }
+	docker build -f webtier/Dockerfile    -t $(IMAGE_REGISTRY)/webtier:$(IMAGE_TAG) .
+	docker build -f operator/Dockerfile   -t $(IMAGE_REGISTRY)/operator:$(IMAGE_TAG) .
+	docker build -f worker/Dockerfile     -t $(IMAGE_REGISTRY)/worker:$(IMAGE_TAG) .
+	docker build -f worker/Dockerfile.gpu -t $(IMAGE_REGISTRY)/worker-gpu:$(IMAGE_TAG) .
+
+# The whole system on a throwaway k3d cluster with an in-cluster SQS/S3 emulator (needs Docker and k3d).
+e2e-k3d: deps
+	@bash eng/e2e-k3d.sh
+
+# helm lint --strict and helm template with Helm 3 and Helm 4 over every values file of the chart.
+CHART := charts/image-recognition
+chart-lint: deps
+	@set -e; for helm in .deps/helm3/helm .deps/helm4/helm; do \
+	  for values in "" $(CHART)/ci/*-values.yaml $(CHART)/examples/*.yaml; do \
+	    $$helm lint --strict $(CHART) $${values:+-f $$values} >/dev/null; \
+	    $$helm template imagerec $(CHART) $${values:+-f $$values} >/dev/null; \
+	    echo "ok  $$($$helm version --short)  $${values:-default values}"; \
+	  done; done

