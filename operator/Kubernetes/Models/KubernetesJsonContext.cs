@@ -19,5 +19,6 @@ namespace ImageRec.Operator.Kubernetes;
 [JsonSerializable(typeof(KubernetesStatus))]
 [JsonSerializable(typeof(ListMeta))]
 [JsonSerializable(typeof(ObjectMeta))]
+[JsonSerializable(typeof(PartialObjectMetadata))]
 [JsonSerializable(typeof(ExecCredential))]
 public sealed partial class KubernetesJsonContext : JsonSerializerContext;
