@@ -126,10 +126,10 @@ public sealed class ResourceWatcher<T> where T : class
     {
         var list = await _client.ListAsync(_resource, _namespace, _options.LabelSelector, cancellationToken).ConfigureAwait(false);
         ListCount++;
+        var listed = list.Items.Select(Serialize).ToList();
         var fresh = new ConcurrentDictionary<string, CachedObject>(StringComparer.Ordinal);
-        foreach (var item in list.Items)
+        foreach (var cached in listed)
         {
-            var cached = Serialize(item);
             fresh[cached.Key] = cached;
         }
 
@@ -137,11 +137,11 @@ public sealed class ResourceWatcher<T> where T : class
         _cache = fresh;
         Volatile.Write(ref _resourceVersion, list.Metadata.ResourceVersion);
         // After a relist only real differences are news: new, changed, or vanished while we were not watching.
-        foreach (var (key, cached) in fresh)
+        foreach (var cached in listed)
         {
-            if (!previous.TryGetValue(key, out var old) || old.ResourceVersion != cached.ResourceVersion)
+            if (!previous.TryGetValue(cached.Key, out var old) || old.ResourceVersion != cached.ResourceVersion)
             {
-                _changes.Writer.TryWrite(key);
+                _changes.Writer.TryWrite(cached.Key);
             }
         }
 
