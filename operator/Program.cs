@@ -1,7 +1,9 @@
 using ImageRec.Common.Aws;
 using ImageRec.Common.Observability;
+using ImageRec.Operator.Controllers;
 using ImageRec.Operator.Crds;
 using ImageRec.Operator.Entities;
+using ImageRec.Operator.Kubernetes;
 using ImageRec.Operator.Local;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
@@ -17,9 +19,10 @@ if (args.Length > 0 && args[0] == "crds")
     return 0;
 }
 
-// `imagerec-operator --local pool.yaml [--Local:WorkerExecutable=...]`: one pool, local worker processes.
+// `imagerec-operator [--leader-elect]` reconciles RecognitionPools in the cluster;
+// `imagerec-operator --local pool.yaml [--Local:WorkerExecutable=...]` runs one pool with local worker processes.
 var localPool = args.SkipWhile(a => a != "--local").Skip(1).FirstOrDefault();
-var builder = WebApplication.CreateSlimBuilder(args.Where(a => a != "--local" && a != localPool).ToArray());
+var builder = WebApplication.CreateSlimBuilder(args.Where(a => a != "--local" && a != localPool && a != "--leader-elect").ToArray());
 builder.Services.AddImageRecAws(builder.Configuration);
 builder.Services.AddHttpClient();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -29,8 +32,23 @@ builder.Services.AddImageRecObservability();
 
 if (localPool is null)
 {
-    await Console.Error.WriteLineAsync("imagerec-operator: cluster mode arrives with the Kubernetes client; run with --local <pool.yaml> for now.");
-    return 2;
+    // Cluster mode: in-cluster service account, or the kubeconfig (KUBECONFIG, ~/.kube/config).
+    builder.Services.Configure<OperatorOptions>(builder.Configuration.GetSection(OperatorOptions.Section));
+    if (args.Contains("--leader-elect")) builder.Services.PostConfigure<OperatorOptions>(o => o.LeaderElection = true);
+    builder.Services.AddSingleton<IKubernetesClient>(sp => new KubernetesClient(
+        KubernetesClientConfiguration.Default(sp.GetRequiredService<TimeProvider>())));
+    builder.Services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetesClient>(),
+        Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName, sp.GetRequiredService<TimeProvider>(),
+        sp.GetRequiredService<ILogger<EventRecorder>>()));
+    builder.Services.AddSingleton<RecognitionPoolController>();
+    builder.Services.AddSingleton<OperatorHost>();
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<OperatorHost>());
+    builder.Services.AddHealthChecks().AddCheck<OperatorHost>("controller", tags: [ObservabilityEndpoints.ReadyTag]);
+
+    var cluster = builder.Build();
+    cluster.MapImageRecObservability();
+    await cluster.RunAsync();
+    return 0;
 }
 
 builder.Services.Configure<LocalModeOptions>(builder.Configuration.GetSection(LocalModeOptions.Section));

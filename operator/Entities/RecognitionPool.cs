@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Text.Json.Serialization;
+using ImageRec.Operator.Kubernetes;
 
 namespace ImageRec.Operator.Entities;
 
@@ -14,14 +16,18 @@ namespace ImageRec.Operator.Entities;
 [PrinterColumn("Queue", "integer", ".status.queue.visible", Description = "Messages waiting")]
 [PrinterColumn("Class", "string", ".spec.compute.class", Priority = 1)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
-public sealed class RecognitionPool
+public sealed class RecognitionPool : IKubernetesObject
 {
     public const string ApiVersionValue = "imagerec.io/v1alpha1";
     public const string KindValue = "RecognitionPool";
 
-    public string ApiVersion { get; set; } = ApiVersionValue;
-    public string Kind { get; set; } = KindValue;
-    public PoolMetadata Metadata { get; set; } = new();
+    public string? ApiVersion { get; set; } = ApiVersionValue;
+    public string? Kind { get; set; } = KindValue;
+    public ObjectMeta? Metadata { get; set; } = new();
     public RecognitionPoolSpec Spec { get; set; } = new();
     public RecognitionPoolStatus? Status { get; set; }
+
+    [JsonIgnore] public string Name => Metadata?.Name ?? "";
+    [JsonIgnore] public string Namespace => Metadata?.Namespace ?? "";
+    [JsonIgnore] public long Generation => Metadata?.Generation ?? 0;
 }

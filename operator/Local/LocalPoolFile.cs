@@ -14,7 +14,7 @@ public static class LocalPoolFile
         var pool = json.Deserialize(EntityJson.Default.RecognitionPool) ?? throw new FormatException($"{path} is not a RecognitionPool.");
         if (pool.Kind != RecognitionPool.KindValue || pool.ApiVersion != RecognitionPool.ApiVersionValue)
             throw new FormatException($"{path} holds {pool.ApiVersion}/{pool.Kind}, not {RecognitionPool.ApiVersionValue}/{RecognitionPool.KindValue}.");
-        if (string.IsNullOrWhiteSpace(pool.Metadata.Name)) throw new FormatException($"{path}: metadata.name is required.");
+        if (string.IsNullOrWhiteSpace(pool.Name)) throw new FormatException($"{path}: metadata.name is required.");
         if (pool.Spec.Scaling.MinReplicas > pool.Spec.Scaling.MaxReplicas)
             throw new FormatException($"{path}: minReplicas must not exceed maxReplicas.");
         GoDuration.Parse(pool.Spec.Scaling.PollInterval);

@@ -34,10 +34,10 @@ public sealed class LocalPoolHost(
         var pool = _pool = LocalPoolFile.Load(options.Value.PoolFile);
         var logger = loggers.CreateLogger<LocalPoolHost>();
         logger.LogInformation("Local mode: pool {Pool}, {Min}..{Max} workers, queue {Queue}",
-            pool.Metadata.Name, pool.Spec.Scaling.MinReplicas, pool.Spec.Scaling.MaxReplicas, pool.Spec.Queue.Url);
+            pool.Name, pool.Spec.Scaling.MinReplicas, pool.Spec.Scaling.MaxReplicas, pool.Spec.Queue.Url);
 
         await using var actuator = new LocalWorkerActuator(pool, options.Value, http.CreateClient(nameof(LocalWorkerActuator)), loggers.CreateLogger<LocalWorkerActuator>());
-        var autoscaler = new PoolAutoscaler(pool.Metadata.Name, depths, actuator, reporter, metrics, time, loggers.CreateLogger<PoolAutoscaler>());
+        var autoscaler = new PoolAutoscaler(pool.Name, depths, actuator, reporter, metrics, time, loggers.CreateLogger<PoolAutoscaler>());
         await autoscaler.RunAsync(() => pool, stoppingToken);
         logger.LogInformation("Stopping the pool's workers");
     }

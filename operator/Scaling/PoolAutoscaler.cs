@@ -52,7 +52,7 @@ public sealed class PoolAutoscaler(
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         var scaling = pool.Spec.Scaling;
-        var generation = pool.Metadata.Generation ?? 0;
+        var generation = pool.Generation;
 
         var (depth, queueError) = await ReadDepthAsync(pool, cancellationToken);
         var fleet = await actuator.ObserveAsync(cancellationToken);

@@ -1,0 +1,18 @@
+namespace ImageRec.Operator.Controllers;
+
+/// <summary>Cluster mode's options. Section <c>Operator</c>; <c>--leader-elect</c> sets LeaderElection.</summary>
+public sealed class OperatorOptions
+{
+    public const string Section = "Operator";
+
+    /// <summary>Run the controller only while holding the Lease, so several replicas can run for availability.</summary>
+    public bool LeaderElection { get; set; }
+
+    public string LeaseName { get; set; } = "imagerec-operator";
+
+    /// <summary>Namespace of the Lease; defaults to the pod's own (POD_NAMESPACE).</summary>
+    public string? LeaseNamespace { get; set; }
+
+    /// <summary>This replica's identity in the Lease; defaults to the pod name (POD_NAME).</summary>
+    public string? Identity { get; set; }
+}
