@@ -15,10 +15,10 @@ namespace ImageRec.Operator.Controllers;
 public sealed class DeploymentActuator(
     IKubernetesClient client,
     Func<RecognitionPool> pool,
-    HttpClient http,
-    ILogger logger) : IWorkerActuator
+    HttpClient http) : IWorkerActuator
 {
     private const int WorkerPort = 8080;
+    private readonly WorkerInFlightProbe _probe = new(http);
 
     public async Task<WorkerFleet> ObserveAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +42,7 @@ public sealed class DeploymentActuator(
         var pods = await client.ListAsync(KubernetesResources.Pods, current.Namespace, WorkerNames.SelectorText(current), cancellationToken);
         foreach (var pod in pods.Items.Where(p => p.Metadata?.DeletionTimestamp is null && p.Metadata?.Name is not null))
         {
-            var inFlight = pod.Status?.PodIP is { Length: > 0 } ip ? await InFlightAsync(ip, cancellationToken) : 0;
+            var inFlight = pod.Status?.PodIP is { Length: > 0 } ip ? await _probe.ReadAsync(new Uri($"http://{ip}:{WorkerPort}/"), cancellationToken) : 0;
             var cost = inFlight.ToString(CultureInfo.InvariantCulture);
             if (pod.Metadata!.Annotations?.GetValueOrDefault(WorkerNames.PodDeletionCost) == cost) continue;
             var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [WorkerNames.PodDeletionCost] = cost } } }.ToJsonString();
@@ -54,24 +54,6 @@ public sealed class DeploymentActuator(
             {
                 // Gone already: nothing to protect.
             }
-        }
-    }
-
-    /// <summary>The worker's <c>imagerec_worker_in_flight</c> gauge; unreachable counts as idle.</summary>
-    private async Task<int> InFlightAsync(string podIp, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            var text = await http.GetStringAsync(new Uri($"http://{podIp}:{WorkerPort}/metrics"), timeout.Token);
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("imagerec_worker_in_flight ", StringComparison.Ordinal));
-            return line is null ? 0 : (int)double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException && !cancellationToken.IsCancellationRequested)
-        {
-            logger.LogDebug("In-flight count of pod {PodIp} unavailable: {Error}", podIp, e.Message);
-            return 0;
         }
     }
 }

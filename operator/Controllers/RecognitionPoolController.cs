@@ -131,7 +131,7 @@ public sealed class RecognitionPoolController(
         // Each pass reads the latest spec from the cache (a copy), falling back to the last one seen.
         RecognitionPool Current() => last = _pools!.Get(key) ?? last;
 
-        var actuator = new DeploymentActuator(client, Current, http.CreateClient(nameof(DeploymentActuator)), loggers.CreateLogger<DeploymentActuator>());
+        var actuator = new DeploymentActuator(client, Current, http.CreateClient(nameof(DeploymentActuator)));
         var reporter = new KubernetesPoolReporter(client, events, Current, time);
         var autoscaler = new PoolAutoscaler(key, depths, actuator, reporter, metrics, time, loggers.CreateLogger<PoolAutoscaler>());
         var stop = new CancellationTokenSource();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using ImageRec.Operator.Entities;
 using ImageRec.Operator.Scaling;
 
@@ -21,6 +20,7 @@ public sealed class LocalWorkerActuator(
     private readonly List<LocalWorker> _running = [];
     private readonly List<LocalWorker> _terminating = [];
     private readonly Lock _gate = new();
+    private readonly WorkerInFlightProbe _probe = new(http);
 
     public async Task<WorkerFleet> ObserveAsync(CancellationToken cancellationToken)
     {
@@ -50,7 +50,7 @@ public sealed class LocalWorkerActuator(
         // Idle workers first; among equals the newest (least warmed up) first.
         LocalWorker[] candidates;
         lock (_gate) candidates = [.. _running];
-        var inFlight = await Task.WhenAll(candidates.Select(w => InFlightAsync(w, cancellationToken)));
+        var inFlight = await Task.WhenAll(candidates.Select(w => _probe.ReadAsync(w.BaseAddress, cancellationToken)));
         var victims = candidates.Zip(inFlight).OrderBy(p => p.Second).ThenByDescending(p => p.First.StartedAt)
             .Take(count - replicas).Select(p => p.First).ToArray();
         lock (_gate)
@@ -108,23 +108,6 @@ public sealed class LocalWorkerActuator(
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return false;
-        }
-    }
-
-    /// <summary>The worker's <c>imagerec_worker_in_flight</c> gauge; a worker that does not answer counts as idle.</summary>
-    private async Task<double> InFlightAsync(LocalWorker worker, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            var text = await http.GetStringAsync(new Uri(worker.BaseAddress, "metrics"), timeout.Token);
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("imagerec_worker_in_flight ", StringComparison.Ordinal));
-            return line is null ? 0 : double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException && !cancellationToken.IsCancellationRequested)
-        {
-            return 0;
         }
     }
 
