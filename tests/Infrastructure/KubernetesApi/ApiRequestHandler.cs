@@ -48,6 +48,11 @@ public sealed class ApiRequestHandler(
         {
             if (!context.Response.HasStarted) await WriteJson(context, e.Code, e.Status);
         }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // A bug in the double, reported the way the real server reports its own (500, reason InternalError).
+            await WriteJson(context, 500, KubernetesStatus.Failure(500, "InternalError", $"Internal error occurred: {e}"));
+        }
     }
 
     private ApiUser Authenticate(HttpContext context)
@@ -199,8 +204,20 @@ public sealed class ApiRequestHandler(
         var text = await ReadText(context);
         if (string.IsNullOrWhiteSpace(text)) return null;
         var contentType = context.Request.ContentType ?? "";
+        RefuseProtobuf(contentType);
         var node = contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? YamlToJson.Single(text) : ParseJson(text);
         return node as JsonObject ?? throw KubernetesStatus.BadRequest("the request body must be an object");
+    }
+
+    /// <summary>
+    /// Typed client-go clientsets send protobuf; the double speaks JSON (and YAML) only. 415 is what the real server
+    /// answers for a body format it cannot decode.
+    /// </summary>
+    private static void RefuseProtobuf(string contentType)
+    {
+        if (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase) || contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase))
+            throw new KubernetesApiException(KubernetesStatus.Failure(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {contentType})"));
     }
 
     private static async Task<string> ReadText(HttpContext context)

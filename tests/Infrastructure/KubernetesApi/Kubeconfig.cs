@@ -1,9 +1,9 @@
 namespace ImageRec.Tests.Infrastructure.KubernetesApi;
 
-/// <summary>A kubeconfig for kubectl: one cluster (plain http on loopback), one user with a bearer token, one context.</summary>
+/// <summary>A kubeconfig for kubectl: one cluster (https on loopback, its CA inline), one user with a bearer token, one context.</summary>
 public static class Kubeconfig
 {
-    public static string Render(Uri server, string token, string? ns) =>
+    public static string Render(Uri server, string certificateAuthorityPem, string token, string? ns) =>
         $$"""
         apiVersion: v1
         kind: Config
@@ -11,6 +11,7 @@ public static class Kubeconfig
         - name: imagerec-test
           cluster:
             server: {{server.GetLeftPart(UriPartial.Authority)}}
+            certificate-authority-data: {{Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(certificateAuthorityPem))}}
         users:
         - name: imagerec-test-user
           user:

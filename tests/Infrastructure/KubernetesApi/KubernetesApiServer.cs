@@ -46,7 +46,7 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         options ??= new KubernetesApiServerOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(ServerCertificate.Certificate)));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
 
@@ -81,10 +81,19 @@ public sealed class KubernetesApiServer : IAsyncDisposable
     public string AddUserToken(string userName, ClusterRole role, string? bindingNamespace = null) =>
         _tokens.Issue(new ApiUser(userName, role, bindingNamespace));
 
-    /// <summary>Writes a kubeconfig for kubectl (server http://127.0.0.1:PORT, bearer token, default namespace) and returns its path.</summary>
+    /// <summary>PEM of the certificate authority that signed the server's certificate (the server's own, self-signed).</summary>
+    public string CertificateAuthorityPem => ServerCertificate.Pem;
+
+    /// <summary>An HTTP handler that trusts this server's certificate, for HttpClient-based clients under test.</summary>
+    public HttpMessageHandler CreateHttpHandler() => new SocketsHttpHandler
+    {
+        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => ServerCertificate.Trusts(certificate) },
+    };
+
+    /// <summary>Writes a kubeconfig for kubectl (server https://127.0.0.1:PORT with this server's CA, bearer token, default namespace) and returns its path.</summary>
     public string WriteKubeconfig(string path, string? token = null, string? ns = null)
     {
-        File.WriteAllText(path, Kubeconfig.Render(BaseAddress, token ?? AdminToken, ns));
+        File.WriteAllText(path, Kubeconfig.Render(BaseAddress, CertificateAuthorityPem, token ?? AdminToken, ns));
         return path;
     }
 

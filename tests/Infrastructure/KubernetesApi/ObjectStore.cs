@@ -184,7 +184,7 @@ public sealed class ObjectStore
 
     private JsonObject CreateLocked(ResourceType type, string ns, JsonObject obj, WriteContext context, bool isApply)
     {
-        var next = (JsonObject)obj.DeepClone();
+        var next = Normalize(obj);
         next["apiVersion"] = type.ApiVersion;
         next["kind"] = type.Kind;
         var metadata = next["metadata"] as JsonObject ?? new JsonObject();
@@ -217,7 +217,7 @@ public sealed class ObjectStore
         if (context.DryRun) return next;
 
         metadata["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
-        _objects[key] = next;
+        _objects[key] = next = Normalize(next);
         Record(new StoredEvent(_resourceVersion, "ADDED", key, null, next));
         AfterWrite(type, next);
         return next;
@@ -233,12 +233,12 @@ public sealed class ObjectStore
         if (context.Subresource == "status")
         {
             // /status changes status only (and managedFields, which the write is recorded in).
-            next = (JsonObject)old.DeepClone();
+            next = Normalize(old);
             if (proposed["status"] is { } status) next["status"] = status.DeepClone(); else next.Remove("status");
         }
         else
         {
-            next = (JsonObject)proposed.DeepClone();
+            next = Normalize(proposed);
             // The main resource of a kind with a status subresource ignores status changes.
             if (type.HasStatus)
             {
@@ -272,7 +272,7 @@ public sealed class ObjectStore
         if (metadata["deletionTimestamp"] is not null && metadata["finalizers"] is not JsonArray { Count: > 0 })
             return DeleteLocked(key, next, orphan: false);
         metadata["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
-        _objects[key] = next;
+        _objects[key] = next = Normalize(next);
         Record(new StoredEvent(_resourceVersion, "MODIFIED", key, old, next));
         AfterWrite(type, next);
         return next;
@@ -290,7 +290,7 @@ public sealed class ObjectStore
             marked["metadata"]!["deletionGracePeriodSeconds"] = 0;
             marked["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
             var previous = _objects[key];
-            _objects[key] = marked;
+            _objects[key] = marked = Normalize(marked);
             Record(new StoredEvent(_resourceVersion, "MODIFIED", key, previous, marked));
             return marked;
         }
@@ -336,7 +336,7 @@ public sealed class ObjectStore
                 if (kept.Length == 0) next["metadata"]!.AsObject().Remove("ownerReferences");
                 else next["metadata"]!["ownerReferences"] = new JsonArray(kept);
                 next["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
-                _objects[key] = next;
+                _objects[key] = next = Normalize(next);
                 Record(new StoredEvent(_resourceVersion, "MODIFIED", key, obj, next));
             }
             else if (uids.All(uid => !liveUids.Contains(uid)))
@@ -409,10 +409,16 @@ public sealed class ObjectStore
     /// <summary>A copy for the caller, in the version it asked through.</summary>
     private static JsonObject View(ResourceType type, JsonObject obj)
     {
-        var copy = (JsonObject)obj.DeepClone();
+        var copy = Normalize(obj);
         copy["apiVersion"] = type.ApiVersion;
         return copy;
     }
+
+    /// <summary>
+    /// A copy parsed from its own JSON text: every number then reads as any numeric type (a node built from an int
+    /// refuses GetValue&lt;long&gt;), and no node is shared with the caller.
+    /// </summary>
+    internal static JsonObject Normalize(JsonObject obj) => JsonNode.Parse(obj.ToJsonString())!.AsObject();
 
     private static string? ResourceVersionOf(JsonObject obj) => obj["metadata"]?["resourceVersion"]?.GetValue<string>();
 

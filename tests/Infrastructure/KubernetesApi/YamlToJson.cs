@@ -16,7 +16,8 @@ public static class YamlToJson
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
         catch (YamlException e) { throw KubernetesStatus.BadRequest($"error converting YAML to JSON: {e.Message}"); }
-        return stream.Documents.Select(d => Convert(d.RootNode)).Where(n => n is not null).ToList();
+        // Through JSON text, so numbers behave like those of parsed JSON (readable as int, long or double alike).
+        return stream.Documents.Select(d => Convert(d.RootNode)).Where(n => n is not null).Select(n => JsonNode.Parse(n!.ToJsonString())).ToList();
     }
 
     public static JsonNode? Single(string yaml) => Documents(yaml) switch
