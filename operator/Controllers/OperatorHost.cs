@@ -33,6 +33,9 @@ public sealed class OperatorHost(
             LeaseName = o.LeaseName,
             LeaseNamespace = o.LeaseNamespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? client.DefaultNamespace,
             Identity = o.Identity ?? Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}",
+            LeaseDuration = o.LeaseDuration,
+            RenewDeadline = o.RenewDeadline,
+            RetryPeriod = o.RetryPeriod,
         }, time, loggers.CreateLogger<LeaderElector>());
         Task leading = Task.CompletedTask;
         elector.OnStartedLeading += leadership => leading = Task.Run(async () =>

@@ -15,4 +15,13 @@ public sealed class OperatorOptions
 
     /// <summary>This replica's identity in the Lease; defaults to the pod name (POD_NAME).</summary>
     public string? Identity { get; set; }
+
+    /// <summary>How long a lease is valid without renewal (client-go default 15 s).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A leader that cannot renew within this long steps down (default 10 s).</summary>
+    public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often candidates try to acquire and the leader renews (default 2 s).</summary>
+    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -1,0 +1,140 @@
+using System.Diagnostics.Metrics;
+using ImageRec.Operator.Controllers;
+using ImageRec.Operator.Entities;
+using ImageRec.Operator.Kubernetes;
+using ImageRec.Operator.Observability;
+using ImageRec.Operator.Scaling;
+using ImageRec.Tests.Chart;
+using ImageRec.Tests.Chart.Support;
+using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Infrastructure.KubernetesApi;
+using ImageRec.Tests.KubernetesApi;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageRec.Tests.Operator.Controllers;
+
+/// <summary>
+/// The operator against the Kubernetes API double: the generated CRD installed, the operator
+/// authenticated as its ServiceAccount and authorised by exactly the ClusterRole the Helm chart
+/// renders (any call the chart does not allow fails), and a scripted queue.
+/// </summary>
+public sealed class OperatorTestCluster : IAsyncDisposable
+{
+    public const string Namespace = "default";
+
+    private readonly List<(CancellationTokenSource Stop, Task Run)> _running = [];
+
+    public required KubernetesApiServer Server { get; init; }
+    public required ApiClient Admin { get; init; }
+    public required IKubernetesClient AdminClient { get; init; }
+    public required string OperatorToken { get; init; }
+    public ScriptedQueueDepth Queue { get; } = new();
+
+    public static async Task<OperatorTestCluster> StartAsync()
+    {
+        var server = await KubernetesApiServer.StartAsync(new KubernetesApiServerOptions { BookmarkInterval = TimeSpan.FromSeconds(1) });
+        var admin = new ApiClient(server);
+        var crd = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "crds", "recognitionpools.imagerec.io.yaml"));
+        await admin.CreateAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+
+        var role = RenderedChart.Template(4, "--show-only", OperatorClusterRoleTests.Template);
+        Assert.True(role.Succeeded, role.Describe());
+        var operatorToken = server.AddServiceAccountToken("imagerec", "imagerec-operator", role.StdOut);
+        return new OperatorTestCluster { Server = server, Admin = admin, AdminClient = Client(server, server.AdminToken), OperatorToken = operatorToken };
+    }
+
+    public static IKubernetesClient Client(KubernetesApiServer server, string token)
+    {
+        var configuration = KubernetesClientConfiguration.ForServer(server.BaseAddress, token, Namespace);
+        return new KubernetesClient(new HttpClient(configuration.CreateHttpHandler(server.CreateHttpHandler())), server.BaseAddress, Namespace);
+    }
+
+    public IKubernetesClient OperatorClient() => Client(Server, OperatorToken);
+
+    public RecognitionPoolController Controller(IKubernetesClient? client = null)
+    {
+        client ??= OperatorClient();
+        var services = new ServiceCollection().AddMetrics().AddHttpClient().BuildServiceProvider();
+        return new RecognitionPoolController(client, Queue, new EventRecorder(client, "operator-test"),
+            new OperatorMetrics(services.GetRequiredService<IMeterFactory>()), services.GetRequiredService<IHttpClientFactory>(),
+            TimeProvider.System, NullLoggerFactory.Instance);
+    }
+
+    /// <summary>Runs a controller (or any loop) until the cluster is disposed or <see cref="StopAsync"/> is called.</summary>
+    public (CancellationTokenSource Stop, Task Run) Start(Func<CancellationToken, Task> run)
+    {
+        var stop = new CancellationTokenSource();
+        var entry = (stop, Task.Run(() => run(stop.Token)));
+        _running.Add(entry);
+        return entry;
+    }
+
+    public static async Task StopAsync((CancellationTokenSource Stop, Task Run) running)
+    {
+        await running.Stop.CancelAsync();
+        await running.Run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    public const string FastScaling = "{minReplicas: 1, maxReplicas: 6, messagesPerReplica: 10, pollInterval: 300ms, scaleDownStabilization: 2s}";
+
+    /// <summary>Creates a pool as a user would (admin credentials); <paramref name="extraSpec"/> holds more spec lines, indented two spaces.</summary>
+    public Task<System.Text.Json.Nodes.JsonObject> CreatePoolAsync(string name, string extraSpec = "", string scaling = FastScaling) =>
+        Admin.CreateAsync($"/apis/imagerec.io/v1alpha1/namespaces/{Namespace}/recognitionpools", $$"""
+            apiVersion: imagerec.io/v1alpha1
+            kind: RecognitionPool
+            metadata:
+              name: {{name}}
+            spec:
+              queue:
+                url: https://sqs.us-east-1.amazonaws.com/123456789012/{{name}}
+              storage:
+                inputBucket: in-bucket
+                resultBucket: out-bucket
+              model:
+                uri: s3://models/m.onnx
+                labelsUri: s3://models/labels.txt
+              scaling: {{scaling}}
+            {{extraSpec}}
+            """);
+
+    public Task<RecognitionPool?> PoolAsync(string name) => AdminClient.GetAsync(RecognitionPoolResource.Descriptor, Namespace, name);
+
+    public Task<Deployment?> DeploymentAsync(string name) => AdminClient.GetAsync(KubernetesResources.Deployments, Namespace, name);
+
+    public async Task<IReadOnlyList<Event>> EventsAsync() => (await AdminClient.ListAsync(KubernetesResources.Events, Namespace)).Items;
+
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, double seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        T value;
+        while (!done(value = await probe()))
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{what}: not reached within {seconds} s (last: {System.Text.Json.JsonSerializer.Serialize(value)})");
+            await Task.Delay(100);
+        }
+        return value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var running in _running)
+        {
+            await running.Stop.CancelAsync();
+            await running.Run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        Admin.Dispose();
+        await Server.DisposeAsync();
+    }
+}
+
+/// <summary>A queue whose depth the test sets; can also fail like an unreachable queue.</summary>
+public sealed class ScriptedQueueDepth : IQueueDepthReader
+{
+    public volatile int Visible;
+    public volatile bool Unreachable;
+
+    public Task<QueueDepth> ReadAsync(QueueSpec queue, CancellationToken cancellationToken) => Unreachable
+        ? Task.FromException<QueueDepth>(new ImageRec.Common.Aws.Sqs.SqsException("AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.", System.Net.HttpStatusCode.BadRequest, isTransient: false))
+        : Task.FromResult(new QueueDepth(Visible, 0, 0, DateTimeOffset.UtcNow));
+}
