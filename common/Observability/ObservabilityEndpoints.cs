@@ -22,6 +22,9 @@ public static class ObservabilityEndpoints
 
     public static IEndpointRouteBuilder MapImageRecObservability(this IEndpointRouteBuilder endpoints)
     {
+        // Listen from the start: measurements made before the first scrape would otherwise be lost.
+        endpoints.ServiceProvider.GetRequiredService<PrometheusExporter>();
+
         // Liveness answers as long as the process serves HTTP; readiness asks the checks tagged "ready".
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });

@@ -201,6 +201,13 @@ public sealed class LocalStackTests(LocalStackFixture stack)
         var webMetrics = await stack.Http.GetStringAsync(new Uri(stack.WebTier, "metrics"));
         Assert.Contains("# TYPE imagerec_webtier_uploads_total counter", webMetrics);
         Assert.Contains("imagerec_webtier_uploads_total{outcome=\"accepted\"}", webMetrics);
+        Assert.Contains("imagerec_webtier_result_wait_seconds_bucket{via=\"reply\",le=", webMetrics);
+
+        // Some worker ran that job: its counters and latency histograms show it.
+        var workerMetrics = await Task.WhenAll(Enumerable.Range(0, LocalStackFixture.Workers)
+            .Select(i => stack.Http.GetStringAsync(new Uri($"http://127.0.0.1:{stack.FirstWorkerPort + i}/metrics"))));
+        Assert.Contains(workerMetrics, m => m.Contains("imagerec_worker_jobs_total{status=\"succeeded\"}")
+            && m.Contains("# TYPE imagerec_worker_inference_seconds histogram") && m.Contains("imagerec_worker_batch_size_bucket"));
     }
 
     private async Task PostOne()
