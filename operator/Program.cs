@@ -29,6 +29,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<OperatorMetrics>();
 builder.Services.AddSingleton<IQueueDepthReader, SqsQueueDepthReader>();
 builder.Services.AddImageRecObservability();
+builder.Services.AddImageRecTracing(builder.Configuration, "imagerec-operator");
 
 if (localPool is null)
 {

@@ -38,6 +38,7 @@ builder.Services.AddSingleton<ReplyQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyQueue>());
 
 builder.Services.AddImageRecObservability();
+builder.Services.AddImageRecTracing(builder.Configuration, "imagerec-webtier");
 builder.Services.AddHealthChecks().AddCheck<ReplyQueue>("reply-queue", tags: [ObservabilityEndpoints.ReadyTag]);
 
 var app = builder.Build();

@@ -32,6 +32,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
 builder.Services.AddHostedService<QueueConsumer>();
 
 builder.Services.AddImageRecObservability();
+builder.Services.AddImageRecTracing(builder.Configuration, "imagerec-worker");
 builder.Services.AddHealthChecks().AddCheck<ModelHost>("model", tags: [ObservabilityEndpoints.ReadyTag]);
 
 var app = builder.Build();

@@ -21,6 +21,9 @@ public sealed record RecognitionResult
     public string? Error { get; init; }
     public string? FileName { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>W3C traceparent of the worker's span, in the trace the upload started.</summary>
+    public string? Traceparent { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]

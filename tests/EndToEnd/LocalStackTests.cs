@@ -158,6 +158,22 @@ public sealed class LocalStackTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task The_trace_context_of_the_upload_reaches_the_result()
+    {
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(stack.WebTier, "v1/images?wait=30"))
+        {
+            Content = ImageForm("image", TestImage(Expected[2].File), Expected[2].File),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        using var response = await stack.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, Context(response, body));
+        var traceparent = JsonDocument.Parse(body).RootElement.GetProperty("traceparent").GetString();
+        Assert.Equal(traceId, ImageRec.Common.Observability.Tracing.TraceId(traceparent));
+    }
+
+    [Fact]
     public async Task Missing_file_field_is_400()
     {
         using var response = await stack.Http.PostAsync(new Uri(stack.WebTier, "v1/images"),

@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
+using ImageRec.Common.Observability;
 using ImageRec.WebTier.Uploads;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,9 @@ public sealed class JobSubmitter(
     public async Task<RecognitionResult> SubmitAsync(string owner, UploadedImage image, TimeSpan wait, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7().ToString();
+        // A producer span for the job; the worker's span continues its trace (traceparent in the message).
+        using var activity = Tracing.Source.StartActivity("imagerec.job.submit", ActivityKind.Producer);
+        activity?.SetTag("imagerec.job.id", id);
         var job = new RecognitionJob
         {
             Id = id,
@@ -34,7 +38,7 @@ public sealed class JobSubmitter(
             Input = new ObjectLocation(storage.Value.InputBucket, StorageOptions.InputKey(owner, id)),
             ReplyTo = wait > TimeSpan.Zero ? replies.Url : null,
             SubmittedAt = time.GetUtcNow(),
-            Traceparent = Activity.Current?.Id,
+            Traceparent = Tracing.CurrentOrNewTraceparent(),
             FileName = image.FileName,
         };
 

@@ -7,6 +7,7 @@ using Amazon.S3.Model;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
+using ImageRec.Common.Observability;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
 using Microsoft.Extensions.Logging;
@@ -53,6 +54,7 @@ public sealed class JobBatchProcessor(
         public double QueueMs;
         public double DecodeMs;
         public LabelScore[] Labels = [];
+        public Activity? Span;
     }
 
     public async Task ProcessAsync(string queueUrl, IReadOnlyList<SqsMessage> messages, CancellationToken cancellationToken)
@@ -79,7 +81,12 @@ public sealed class JobBatchProcessor(
         finally
         {
             foreach (var item in items)
+            {
                 if (item.Data is not null) ArrayPool<byte>.Shared.Return(item.Data);
+                item.Span?.SetTag("imagerec.job.outcome", item.Outcome.ToString());
+                if (item.Error is not null) item.Span?.SetStatus(ActivityStatusCode.Error, item.Error);
+                item.Span?.Dispose();
+            }
             metrics.InFlight.Add(-items.Length);
         }
     }
@@ -90,6 +97,12 @@ public sealed class JobBatchProcessor(
         {
             item.Job = ContractSerializer.ParseJob(item.Message.Body);
             item.QueueMs = Math.Max(0, (now - item.Job.SubmittedAt).TotalMilliseconds);
+            // The worker's span joins the trace the upload started.
+            ActivityContext.TryParse(item.Job.Traceparent, null, out var parent);
+            var ambient = Activity.Current;
+            item.Span = Tracing.Source.StartActivity("imagerec.job.process", ActivityKind.Consumer, parent);
+            item.Span?.SetTag("imagerec.job.id", item.Job.Id);
+            Activity.Current = ambient; // one span per job of the batch; none becomes the ambient one
             metrics.QueueSeconds.Record(item.QueueMs / 1000);
         }
         catch (JsonException e)
@@ -198,6 +211,7 @@ public sealed class JobBatchProcessor(
             Error = item.Error,
             FileName = job.FileName,
             CompletedAt = time.GetUtcNow(),
+            Traceparent = item.Span?.Id ?? job.Traceparent,
         };
         var json = ContractSerializer.Serialize(result);
 

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using ImageRec.Common.Observability;
+using ImageRec.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using OpenTelemetry.Trace;
+
+namespace ImageRec.Tests.Observability;
+
+/// <summary>Spans go to an OTLP/HTTP collector (a real HTTP server standing in for one) with the right parent.</summary>
+public sealed class TraceExportTests
+{
+    [Fact]
+    public async Task Spans_are_exported_over_otlp_http_and_continue_the_jobs_trace()
+    {
+        var received = new ConcurrentQueue<(string ContentType, byte[] Body)>();
+        var port = FreePorts.One();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var collector = builder.Build();
+        collector.MapPost("/v1/traces", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            received.Enqueue((request.ContentType ?? "", body.ToArray()));
+            return Results.Ok();
+        });
+        await collector.StartAsync();
+
+        const string traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        using (var provider = TraceExport.Build("imagerec-test", new Uri($"http://127.0.0.1:{port}/")))
+        {
+            ActivityContext.TryParse(traceparent, null, out var parent);
+            using (var span = Tracing.Source.StartActivity("imagerec.job.process", ActivityKind.Consumer, parent))
+            {
+                Assert.NotNull(span);
+                Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", span.TraceId.ToHexString());
+            }
+            Assert.True(provider.ForceFlush(10_000));
+        }
+
+        var (contentType, bodyBytes) = Assert.Single(received);
+        Assert.Equal("application/x-protobuf", contentType);
+        // Protobuf keeps strings as UTF-8 bytes: the span name and service name are in the payload.
+        var text = Encoding.UTF8.GetString(bodyBytes);
+        Assert.Contains("imagerec.job.process", text);
+        Assert.Contains("imagerec-test", text);
+        Assert.True(Contains(bodyBytes, Convert.FromHexString("4bf92f3577b34da6a3ce929d0e0e4736")), "the job's trace id is in the exported span");
+    }
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+}
