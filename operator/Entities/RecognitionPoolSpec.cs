@@ -73,8 +73,11 @@ public sealed class WorkerSpec
     [Description("The workers' Kubernetes ServiceAccount and its AWS role (IRSA).")]
     public ServiceAccountSpec ServiceAccount { get; set; } = new();
 
-    [DefaultValue(8), Range(1, 64), Description("Most images one model run takes.")]
+    [DefaultValue(8), Range(1, 64), Description("Most images one model run takes; above 10 a worker gathers several SQS receives into one batch.")]
     public int BatchSize { get; set; } = 8;
+
+    [DefaultValue(0), Range(0, 1000), Description("How long a worker may wait for a fuller batch after the first jobs arrived (dynamic batching; e.g. 20 on GPUs). 0 runs what one receive brought.")]
+    public int BatchWaitMilliseconds { get; set; }
 
     [DefaultValue(60), Range(5, 3600), Description("Seconds a worker has after SIGTERM to finish or release the jobs it holds.")]
     public int TerminationGracePeriodSeconds { get; set; } = 60;

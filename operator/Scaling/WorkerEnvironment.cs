@@ -1,3 +1,4 @@
+using System.Globalization;
 using ImageRec.Operator.Entities;
 
 namespace ImageRec.Operator.Scaling;
@@ -23,9 +24,10 @@ public static class WorkerEnvironment
             new("Model__LabelsUri", spec.Model.LabelsUri),
             new("Model__ExecutionProvider", gpu ? "cuda" : "cpu"),
             new("Model__RequireGpu", (gpu && spec.Compute.RequireGpu) ? "true" : "false"),
-            new("Model__MaxBatchSize", spec.Worker.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            // SQS hands out at most 10 messages per receive; a worker's batch is what one receive brings.
-            new("Worker__MaxMessages", Math.Min(10, spec.Worker.BatchSize).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("Worker__MaxBatchSize", spec.Worker.BatchSize.ToString(CultureInfo.InvariantCulture)),
+            // SQS hands out at most 10 messages per receive; larger batches gather several receives.
+            new("Worker__MaxMessages", Math.Min(10, spec.Worker.BatchSize).ToString(CultureInfo.InvariantCulture)),
+            new("Worker__BatchWaitMilliseconds", spec.Worker.BatchWaitMilliseconds.ToString(CultureInfo.InvariantCulture)),
         };
         if (!string.IsNullOrWhiteSpace(spec.Queue.Endpoint)) variables.Add(new("Aws__ServiceUrl", spec.Queue.Endpoint));
         if (!string.IsNullOrWhiteSpace(spec.Model.Sha256)) variables.Add(new("Model__Sha256", spec.Model.Sha256));

@@ -18,9 +18,9 @@ namespace ImageRec.Worker.Processing;
 /// </summary>
 public sealed class QueueConsumer(
     ISqsClient sqs,
+    MessageBatcher batcher,
     JobBatchProcessor processor,
     IOptions<QueueOptions> queue,
-    IOptions<WorkerOptions> options,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
@@ -66,11 +66,7 @@ public sealed class QueueConsumer(
                     // Receive only when the hand-over has room: a worker holds at most the batch it is
                     // processing and one more, never a third that other workers could be running.
                     await handOver.WaitToWriteAsync(stoppingToken);
-                    messages = await sqs.ReceiveMessagesAsync(queueUrl, new SqsReceiveOptions
-                    {
-                        MaxNumberOfMessages = options.Value.MaxMessages,
-                        WaitTimeSeconds = options.Value.WaitTimeSeconds,
-                    }, stoppingToken);
+                    messages = await batcher.ReceiveAsync(queueUrl, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {

@@ -8,6 +8,18 @@ public sealed class WorkerOptions
     /// <summary>Messages per ReceiveMessage call (SQS allows at most 10).</summary>
     public int MaxMessages { get; set; } = 10;
 
+    /// <summary>
+    /// Most images per model run. Above 10 (one ReceiveMessage's limit) the worker gathers several
+    /// receives into one batch, within <see cref="BatchWaitMilliseconds"/>: larger batches pay off on GPUs.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 10;
+
+    /// <summary>
+    /// How long to keep gathering messages for a fuller batch after the first ones arrived (Triton-style
+    /// dynamic batching); 0 runs whatever one receive brought.
+    /// </summary>
+    public int BatchWaitMilliseconds { get; set; }
+
     /// <summary>Long-poll wait per ReceiveMessage call, in seconds (SQS allows at most 20).</summary>
     public int WaitTimeSeconds { get; set; } = 20;
 

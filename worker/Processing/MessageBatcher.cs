@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using ImageRec.Common.Aws.Sqs;
+using Microsoft.Extensions.Options;
+
+namespace ImageRec.Worker.Processing;
+
+/// <summary>
+/// Receives the next batch of jobs: one long poll for the first messages, then, when a batch may be
+/// larger than one receive (10) and a wait budget is set, short polls until the batch is full or the
+/// budget is spent — dynamic batching across messages, as inference servers such as Triton do.
+/// </summary>
+public sealed class MessageBatcher(ISqsClient sqs, IOptions<WorkerOptions> options)
+{
+    private const int SqsMaxMessages = 10;
+
+    public async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(string queueUrl, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var target = Math.Max(1, o.MaxBatchSize);
+        var first = await sqs.ReceiveMessagesAsync(queueUrl, new SqsReceiveOptions
+        {
+            MaxNumberOfMessages = Math.Min(Math.Min(SqsMaxMessages, o.MaxMessages), target),
+            WaitTimeSeconds = o.WaitTimeSeconds,
+        }, cancellationToken);
+        if (first.Count == 0 || first.Count >= target || o.BatchWaitMilliseconds <= 0) return first;
+
+        var batch = new List<SqsMessage>(first);
+        var budget = Stopwatch.StartNew();
+        while (batch.Count < target && budget.ElapsedMilliseconds < o.BatchWaitMilliseconds)
+        {
+            var more = await sqs.ReceiveMessagesAsync(queueUrl, new SqsReceiveOptions
+            {
+                MaxNumberOfMessages = Math.Min(SqsMaxMessages, target - batch.Count),
+                WaitTimeSeconds = 0,
+            }, cancellationToken);
+            if (more.Count == 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5, o.BatchWaitMilliseconds)), cancellationToken);
+            batch.AddRange(more);
+        }
+        return batch;
+    }
+}
