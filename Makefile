@@ -10,7 +10,7 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint
+.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint bench
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
@@ -81,3 +81,12 @@ chart-lint: deps
 	    $$helm template imagerec $(CHART) $${values:+-f $$values} >/dev/null; \
 	    echo "ok  $$($$helm version --short)  $${values:-default values}"; \
 	  done; done
+
+# BenchmarkDotNet micro-benchmarks (bench/ImageRec.Benchmarks): decode, preprocess, inference, SigV4, scaling.
+# The default (every bench, short job) takes a few minutes on 2 cores; override, e.g.
+#   make bench BENCH_ARGS="--filter '*Preprocess*'"      or      make bench BENCH_ARGS="--list flat"
+# Reports (markdown, csv, html) go to $(BENCH_ARTIFACTS)/results.
+BENCH_ARGS      ?= --filter '*' --job short
+BENCH_ARTIFACTS ?= $(CURDIR)/artifacts/bench
+bench: deps
+	$(DOTNET) run -c Release --project bench/ImageRec.Benchmarks -- --artifacts $(BENCH_ARTIFACTS) $(BENCH_ARGS)
