@@ -87,7 +87,8 @@ public static class HistogramSvg
             {
                 var x = X(value);
                 svg.Append(Inv, $"<line class=\"marker\" x1=\"{F(x)}\" y1=\"{Top}\" x2=\"{F(x)}\" y2=\"{Top + plotH}\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n");
-                svg.Append(Inv, $"<text x=\"{F(x + 4)}\" y=\"{(name == "p50" ? Top + 12 : Top + 26)}\" fill=\"{colour}\">{name} {F(value)} ms</text>\n");
+                var nearRight = x > Left + plotW * 0.75; // keep the label inside the plot
+                svg.Append(Inv, $"<text x=\"{F(nearRight ? x - 4 : x + 4)}\" y=\"{(name == "p50" ? Top + 12 : Top + 26)}\" text-anchor=\"{(nearRight ? "end" : "start")}\" fill=\"{colour}\">{name} {F(value)} ms</text>\n");
             }
         }
         svg.Append("</svg>\n");
