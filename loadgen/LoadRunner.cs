@@ -112,7 +112,11 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
         }
         catch (HttpRequestException ex)
         {
-            outcome = Outcome.Error($"http-{ex.HttpRequestError}", ex.Message);
+            // HttpRequestError says what failed when it can (ConnectionError, NameResolutionError…);
+            // otherwise the inner exception's type does (IOException for a connection closed mid-answer).
+            var kind = ex.HttpRequestError != HttpRequestError.Unknown ? ex.HttpRequestError.ToString()
+                : ex.InnerException?.GetType().Name ?? nameof(HttpRequestException);
+            outcome = Outcome.Error($"http-{kind}", ex.InnerException?.Message ?? ex.Message);
         }
         var latency = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
         return new RequestRecord(sequence, image.Name, latency, outcome);

@@ -18,9 +18,11 @@ public sealed record Report(
             .GroupBy(r => r.Outcome.ErrorKind ?? "unknown")
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count());
-        var samples = records.Where(r => r.Outcome.Verdict != Verdict.Ok)
-            .Select(r => r.Outcome.Verdict == Verdict.Wrong ? $"wrong: {r.Outcome.Detail}" : $"error {r.Outcome.ErrorKind}: {r.File} {r.Outcome.Detail}".TrimEnd())
-            .Distinct().Take(5).ToList();
+        // Up to five wrong answers, and the first of each kind of error.
+        var samples = records.Where(r => r.Outcome.Verdict == Verdict.Wrong).Select(r => $"wrong: {r.Outcome.Detail}").Distinct().Take(5)
+            .Concat(records.Where(r => r.Outcome.Verdict == Verdict.Error).GroupBy(r => r.Outcome.ErrorKind)
+                .Select(g => $"error {g.Key}: {g.First().File} {g.First().Outcome.Detail}".TrimEnd()))
+            .ToList();
         return new Report(options.Mode == LoadMode.V1 ? "v1" : "harness", options.Url.ToString(), run.Requested, records.Count,
             options.Concurrency,
             records.Count(r => r.Outcome.Verdict == Verdict.Ok), records.Count(r => r.Outcome.Verdict == Verdict.Wrong),
