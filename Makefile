@@ -10,7 +10,7 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint bench
+.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint bench load
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
@@ -90,3 +90,8 @@ BENCH_ARGS      ?= --filter '*' --job short
 BENCH_ARTIFACTS ?= $(CURDIR)/artifacts/bench
 bench: deps
 	$(DOTNET) run -c Release --project bench/ImageRec.Benchmarks -- --artifacts $(BENCH_ARTIFACTS) $(BENCH_ARGS)
+
+# Load generator runs: the course-harness scenario (100 then 1000 images at concurrency 100) and a v1
+# run, against URL or the local stack started on free ports; histograms in artifacts/load/.
+load: build
+	@URL=$(URL) bash eng/load.sh

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `make load`: the course-harness scenario and a v1 run through imagerec-loadgen, against URL when it is
+# given, otherwise against the local stack started here through eng/run-local.sh on free ports and
+# stopped at the end.
+#   0. warm-up: 30 v1 uploads at concurrency 4 (not reported)
+#   1. course harness: 100 images at concurrency 100 on POST / (inputFile), every answer checked
+#   2. course harness: 1000 images at concurrency 100 (the 30 test images cycled, names kept)
+#   3. v1: V1_COUNT uploads at concurrency V1_CONCURRENCY on POST /v1/images?wait=30
+# Histograms (SVG) and reports (JSON) go to artifacts/load/; the machine-readable lines to
+# artifacts/load/summary.txt. Exits non-zero when any answer was wrong or failed.
+# Environment: URL, SHARED_DIR (../shared), CONFIGURATION (Release), WORKERS (2), MAX_WORKERS (4),
+# V1_COUNT (1000), V1_CONCURRENCY (100), OUT_DIR (artifacts/load).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+SHARED_DIR=${SHARED_DIR:-$repo/../shared}
+CONFIGURATION=${CONFIGURATION:-Release}
+V1_COUNT=${V1_COUNT:-1000}
+V1_CONCURRENCY=${V1_CONCURRENCY:-100}
+OUT_DIR=${OUT_DIR:-$repo/artifacts/load}
+images="$SHARED_DIR/testdata/images"
+loadgen="$repo/loadgen/bin/$CONFIGURATION/net10.0/imagerec-loadgen"
+[ -f "$images/expected.csv" ] || { echo "load: missing $images/expected.csv (../shared/testdata/images)" >&2; exit 1; }
+[ -x "$loadgen" ] || { echo "load: $loadgen not built; run 'make build'" >&2; exit 1; }
+mkdir -p "$OUT_DIR"
+
+if [ -n "${URL:-}" ]; then
+  base=$URL
+else
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+    || echo $((20000 + RANDOM % 20000)); }
+  port=$(free_port); emulator_port=$(free_port); operator_port=$(free_port); metrics_port=$((30000 + RANDOM % 20000))
+  run_dir=$(mktemp -d)
+  out="$run_dir/stack.out"
+  PORT=$port EMULATOR_PORT=$emulator_port OPERATOR_PORT=$operator_port WORKER_METRICS_PORT=$metrics_port \
+    RUN_DIR=$run_dir SHARED_DIR=$SHARED_DIR CONFIGURATION=$CONFIGURATION \
+    bash "$repo/eng/run-local.sh" >"$out" 2>&1 &
+  stack=$!
+  trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$run_dir"' EXIT
+  echo "load: starting the local stack"
+  for _ in $(seq 600); do grep -q '^ready$' "$out" && break; kill -0 $stack 2>/dev/null || { cat "$out"; exit 1; }; sleep 0.2; done
+  grep -q '^ready$' "$out" || { echo "load: stack not ready"; cat "$out"; exit 1; }
+  base="http://127.0.0.1:$port"
+fi
+echo "load: target $base; $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1)"
+
+"$loadgen" --url "$base" --images "$images" --count 30 --concurrency 4 --mode v1 >/dev/null || true
+
+status=0
+: >"$OUT_DIR/summary.txt"
+run() { # run NAME LOADGEN-ARGS...
+  local name=$1; shift
+  echo "load: $name"
+  "$loadgen" --url "$base" --images "$images" --histogram "$OUT_DIR/$name.svg" --json "$OUT_DIR/$name.json" "$@" \
+    | tee "$OUT_DIR/$name.txt" || status=1
+  grep '^loadgen ' "$OUT_DIR/$name.txt" >>"$OUT_DIR/summary.txt" || true
+}
+run harness-100 --mode harness --count 100 --concurrency 100 --title "course harness: 100 images at concurrency 100"
+run harness-1000 --mode harness --count 1000 --concurrency 100 --title "course harness: 1000 images at concurrency 100"
+run v1-"$V1_COUNT" --mode v1 --wait 30 --count "$V1_COUNT" --concurrency "$V1_CONCURRENCY" \
+  --title "v1: $V1_COUNT uploads (wait=30) at concurrency $V1_CONCURRENCY"
+
+echo "load: summary (histograms and JSON reports in ${OUT_DIR#"$repo"/})"
+cat "$OUT_DIR/summary.txt"
+exit $status

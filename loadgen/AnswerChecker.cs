@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text.Json;
+
+namespace ImageRec.LoadGen;
+
+public enum LoadMode { V1, Harness }
+
+public enum Verdict { Ok, Wrong, Error }
+
+/// <summary>What one answer was: correct, a wrong label, or an error of some kind (<c>http-503</c>,
+/// <c>status-failed</c>, <c>bad-body</c>, an exception's type name…).</summary>
+public readonly record struct Outcome(Verdict Verdict, string? ErrorKind = null, string? Detail = null)
+{
+    public static readonly Outcome Ok = new(Verdict.Ok);
+    public static Outcome Wrong(string detail) => new(Verdict.Wrong, null, detail);
+    public static Outcome Error(string kind, string? detail = null) => new(Verdict.Error, kind, detail);
+}
+
+/// <summary>
+/// Checks one HTTP answer against the expected label of the file that was sent. v1: 200 JSON with
+/// <c>status: succeeded</c> and <c>labels[0].index</c> equal to the expected class index (a 202 means the
+/// result was not ready within <c>wait</c>). Harness: 200 <c>text/plain</c> <c>name:label</c>, name being the
+/// file name without its extension. Without an expected entry any well-formed success counts as ok.
+/// </summary>
+public static class AnswerChecker
+{
+    public static Outcome Check(LoadMode mode, string fileName, HttpStatusCode status, string body, ExpectedLabel? expected) =>
+        mode == LoadMode.V1 ? CheckV1(status, body, expected) : CheckHarness(fileName, status, body, expected);
+
+    public static Outcome CheckHarness(string fileName, HttpStatusCode status, string body, ExpectedLabel? expected)
+    {
+        if (status != HttpStatusCode.OK) return Outcome.Error($"http-{(int)status}", Shorten(body));
+        var answer = body.Trim();
+        var name = Path.GetFileNameWithoutExtension(fileName);
+        var colon = answer.IndexOf(':');
+        if (colon <= 0 || answer[..colon] != name) return Outcome.Error("bad-body", Shorten(answer));
+        if (expected is null) return Outcome.Ok;
+        var want = $"{name}:{expected.Label}";
+        return answer == want ? Outcome.Ok : Outcome.Wrong($"{fileName}: answered '{answer}', expected '{want}'");
+    }
+
+    public static Outcome CheckV1(HttpStatusCode status, string body, ExpectedLabel? expected)
+    {
+        if (status == HttpStatusCode.Accepted) return Outcome.Error("not-ready-202");
+        if (status != HttpStatusCode.OK) return Outcome.Error($"http-{(int)status}", Shorten(body));
+        string? state;
+        int? index = null;
+        string? label = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            state = root.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            if (root.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Array && labels.GetArrayLength() > 0)
+            {
+                var top = labels[0];
+                if (top.TryGetProperty("index", out var i) && i.TryGetInt32(out var value)) index = value;
+                if (top.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String) label = l.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+            return Outcome.Error("bad-body", Shorten(body));
+        }
+        if (state == "failed") return Outcome.Error("status-failed", Shorten(body));
+        if (state != "succeeded") return Outcome.Error(state is null ? "bad-body" : $"status-{state}", Shorten(body));
+        if (index is null) return Outcome.Error("bad-body", "no labels[0].index");
+        if (expected is null || index == expected.Index) return Outcome.Ok;
+        return Outcome.Wrong($"{expected.File}: answered {index} ({label}), expected {expected.Index} ({expected.Label})");
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace ImageRec.LoadGen;
+
+/// <summary>One image to send: its file name (kept, because the harness answer and the expected-label
+/// check go by it) and its bytes, read once.</summary>
+public sealed record ImageFile(string Name, byte[] Bytes)
+{
+    public string ContentType => Path.GetExtension(Name).ToLowerInvariant() switch
+    {
+        ".png" => "image/png",
+        ".webp" => "image/webp",
+        _ => "image/jpeg",
+    };
+
+    public static IReadOnlyList<ImageFile> LoadFolder(string folder)
+    {
+        var files = Directory.EnumerateFiles(folder)
+            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png" or ".webp")
+            .Order(StringComparer.Ordinal)
+            .Select(f => new ImageFile(Path.GetFileName(f), File.ReadAllBytes(f)))
+            .ToList();
+        return files.Count > 0 ? files : throw new ArgumentException($"no .jpg/.jpeg/.png/.webp files in {folder}");
+    }
+}
+
+/// <summary>What one request did: which file, its latency from send to the last byte of the body, and the verdict.</summary>
+public readonly record struct RequestRecord(int Sequence, string File, double LatencyMs, Outcome Outcome);
+
+public sealed record RunResult(IReadOnlyList<RequestRecord> Records, int Requested, double Seconds, bool Cancelled);
+
+/// <summary>
+/// Sends <c>count</c> requests, <c>concurrency</c> at a time, through one <see cref="HttpClient"/>
+/// whose handler allows as many connections as there are requests in flight. Request <c>i</c> sends image
+/// <c>i mod images</c>. A request cut off by cancellation (Ctrl-C, <c>--max-seconds</c>) is not counted.
+/// </summary>
+public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadOnlyList<ImageFile> images,
+    IReadOnlyDictionary<string, ExpectedLabel>? expected)
+{
+    private int _done, _errors;
+
+    public (int Done, int Errors) Snapshot => (Volatile.Read(ref _done), Volatile.Read(ref _errors));
+
+    public static HttpClient CreateClient(LoadGenOptions options) =>
+        new(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = Math.Max(options.Concurrency, 2),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            AutomaticDecompression = DecompressionMethods.None,
+        })
+        {
+            BaseAddress = options.Url.AbsoluteUri.EndsWith('/') ? options.Url : new Uri(options.Url.AbsoluteUri + "/"),
+            // The server answers within its wait (v1: --wait; harness: 30 s by default) or says 202/504.
+            Timeout = TimeSpan.FromSeconds(options.WaitSeconds + 30),
+        };
+
+    public async Task<RunResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var records = new RequestRecord?[options.Count];
+        var started = Stopwatch.GetTimestamp();
+        var cancelled = false;
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, options.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                async (i, token) =>
+                {
+                    var record = await SendAsync(i, images[i % images.Count], token);
+                    if (record is null) return;
+                    records[i] = record;
+                    if (record.Value.Outcome.Verdict != Verdict.Ok) Interlocked.Increment(ref _errors);
+                    Interlocked.Increment(ref _done);
+                });
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return new RunResult(records.Where(r => r is not null).Select(r => r!.Value).ToList(), options.Count, seconds, cancelled);
+    }
+
+    private async Task<RequestRecord?> SendAsync(int sequence, ImageFile image, CancellationToken token)
+    {
+        var (path, field) = options.Mode == LoadMode.V1
+            ? ($"v1/images?wait={options.WaitSeconds}", "image")
+            : ("", "inputFile");
+        using var content = new MultipartFormDataContent();
+        var file = new ByteArrayContent(image.Bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue(image.ContentType);
+        content.Add(file, field, image.Name);
+        var want = expected is not null && expected.TryGetValue(image.Name, out var e) ? e : null;
+
+        var begin = Stopwatch.GetTimestamp();
+        Outcome outcome;
+        try
+        {
+            using var response = await client.PostAsync(path, content, token);
+            var body = await response.Content.ReadAsStringAsync(token);
+            outcome = AnswerChecker.Check(options.Mode, image.Name, response.StatusCode, body, want);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (TaskCanceledException)
+        {
+            outcome = Outcome.Error("client-timeout");
+        }
+        catch (HttpRequestException ex)
+        {
+            // HttpRequestError says what failed when it can (ConnectionError, NameResolutionError…);
+            // otherwise the inner exception's type does (IOException for a connection closed mid-answer).
+            var kind = ex.HttpRequestError != HttpRequestError.Unknown ? ex.HttpRequestError.ToString()
+                : ex.InnerException?.GetType().Name ?? nameof(HttpRequestException);
+            outcome = Outcome.Error($"http-{kind}", ex.InnerException?.Message ?? ex.Message);
+        }
+        var latency = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
+        return new RequestRecord(sequence, image.Name, latency, outcome);
+    }
+}

@@ -1,0 +1,63 @@
+using ImageRec.LoadGen;
+
+LoadGenOptions options;
+try
+{
+    options = LoadGenOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    if (ex.Message.Length > 0) Console.Error.WriteLine($"imagerec-loadgen: {ex.Message}");
+    Console.Error.WriteLine(LoadGenOptions.Usage);
+    return 2;
+}
+
+IReadOnlyList<ImageFile> images;
+IReadOnlyDictionary<string, ExpectedLabel>? expected = null;
+try
+{
+    images = ImageFile.LoadFolder(options.Images);
+    var expectedPath = options.Expected ?? Path.Combine(options.Images, "expected.csv");
+    if (options.Expected is not null || File.Exists(expectedPath)) expected = ExpectedLabels.Load(expectedPath);
+}
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"imagerec-loadgen: {ex.Message}");
+    return 2;
+}
+Console.Error.WriteLine($"loadgen: {options.Count} requests, concurrency {options.Concurrency}, {(options.Mode == LoadMode.V1 ? "v1" : "harness")} mode, {images.Count} images"
+    + (expected is null ? ", answers not checked (no expected.csv)" : $", answers checked against {expected.Count} expected labels"));
+
+using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(options.MaxSeconds));
+var interrupted = false;
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // stop sending, then report what was answered
+    interrupted = true;
+    cancellation.Cancel();
+};
+
+using var client = LoadRunner.CreateClient(options);
+var runner = new LoadRunner(client, options, images, expected);
+RunResult run;
+await using (new Progress(options.Count, () => runner.Snapshot))
+{
+    run = await runner.RunAsync(cancellation.Token);
+}
+
+var report = Report.From(run, options);
+var title = options.Title ?? $"{report.Mode}: {report.Requested} images at concurrency {report.Concurrency}";
+if (options.Histogram is not null)
+{
+    WriteFile(options.Histogram, HistogramSvg.Render(run.Records.Select(r => r.LatencyMs).ToList(), title));
+}
+if (options.Json is not null) WriteFile(options.Json, report.ToJson());
+Console.Out.Write(report.ToText());
+return interrupted ? 130 : report.Ok == report.Requested ? 0 : 1;
+
+static void WriteFile(string path, string text)
+{
+    var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+    if (directory is not null) Directory.CreateDirectory(directory);
+    File.WriteAllText(path, text);
+}
