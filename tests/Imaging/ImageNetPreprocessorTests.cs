@@ -131,6 +131,26 @@ public class ImageNetPreprocessorTests
             Assert.True(Math.Abs(r[i] - t[i]) <= 1e-4, $"index {i}: reference {r[i]} vs {t[i]}");
     }
 
+    [Theory]
+    [InlineData(500, 375, 1)]
+    [InlineData(1200, 900, 4)]
+    [InlineData(150, 90, 5)]
+    [InlineData(257, 300, 3)]
+    public void Scalar_and_simd_kernels_both_match_slow_reference(int w, int h, int seed)
+    {
+        var rng = new Random(seed);
+        byte[] rgb = new byte[w * h * 3];
+        rng.NextBytes(rgb);
+        double[] r = Reference(rgb, w, h, w * 3);
+        foreach (bool simd in new[] { false, true, false })
+        {
+            var t = new float[ImageNetModel.TensorLength];
+            ImageNetPreprocessor.Preprocess(rgb, w, h, w * 3, t, simd);
+            for (int i = 0; i < r.Length; i++)
+                Assert.True(Math.Abs(r[i] - t[i]) <= 1e-4, $"simd={simd} index {i}: reference {r[i]} vs {t[i]}");
+        }
+    }
+
     [Fact]
     public void Padded_stride_gives_the_same_tensor()
     {

@@ -28,15 +28,17 @@ public static class ClassifyCommand
                              (or the Model__Uri / Model__LabelsUri environment variables)
           --repeat N         classify the inputs N times over (for throughput measurements)
           --batch N          images per model run (default 8)
-          --decode-threads N threads decoding while the model runs (default 1)
-          --intra-op-threads N  ONNX Runtime threads per run (default: every core)
+          --lanes N          batches in flight, each decoded then run by one lane (default: one per core);
+                             0: one model run at a time, decode threads filling the next batch meanwhile
+          --decode-threads N threads decoding one batch (default 1)
+          --intra-op-threads N  ONNX Runtime threads per run (default 1 with lanes, every core with --lanes 0)
           --baseline         also time ONNX Runtime alone on the same model and cores
           --rounds N         time N rounds (alternating with the baseline) and report the medians (default 1)
         """;
 
     private sealed record Settings(
         string ModelPath, string LabelsPath, List<string> Inputs, int Repeat, int Batch,
-        int DecodeThreads, int IntraOpThreads, bool Baseline, int Rounds);
+        int DecodeThreads, int IntraOpThreads, bool Baseline, int Rounds, int Lanes);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -91,7 +93,11 @@ public static class ClassifyCommand
         for (var round = 0; round < settings.Rounds; round++)
         {
             var stopwatch = Stopwatch.StartNew();
-            await RunPipelineAsync(order, encoded, preparer, classifier, settings, round == 0 ? Report : (_, _) => { });
+            Action<int, object> report = round == 0 ? Report : (_, _) => { };
+            if (settings.Lanes > 0)
+                RunLanes(order, encoded, preparer, classifier, settings, report);
+            else
+                await RunPipelineAsync(order, encoded, preparer, classifier, settings, report);
             seconds.Add(stopwatch.Elapsed.TotalSeconds);
             if (baseline is not null) baselineRates.Add(MeasureModelAlone(baseline, settings, preparer, encoded, order.Length));
         }
@@ -157,6 +163,60 @@ public static class ClassifyCommand
     }
 
     /// <summary>
+    /// Each lane takes the next batch, decodes it, runs the model on it with one ONNX Runtime thread and
+    /// reports it. With a lane per core every core does the same mix of work with no hand-over between
+    /// threads, and single-threaded model runs waste nothing on synchronising ONNX Runtime's pool (on two
+    /// cores a two-thread run does 3.2 ms of one-thread work in 2.5 ms, i.e. 5 ms of core time).
+    /// Results are reported in input order once every lane is done.
+    /// </summary>
+    private static void RunLanes(
+        int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, Settings settings,
+        Action<int, object> report)
+    {
+        var results = new object[order.Length];
+        var batches = (order.Length + settings.Batch - 1) / settings.Batch;
+        var next = -1;
+        var lanes = new Thread[settings.Lanes];
+        for (var lane = 0; lane < lanes.Length; lane++)
+        {
+            lanes[lane] = new Thread(() =>
+            {
+                var batch = new TensorBatch(settings.Batch);
+                var decode = new ParallelOptions { MaxDegreeOfParallelism = settings.DecodeThreads };
+                int b;
+                while ((b = Interlocked.Increment(ref next)) < batches)
+                {
+                    var start = b * settings.Batch;
+                    var count = Math.Min(settings.Batch, order.Length - start);
+                    if (settings.DecodeThreads == 1)
+                        for (var slot = 0; slot < count; slot++) Prepare(slot);
+                    else
+                        Parallel.For(0, count, decode, Prepare);
+                    classifier.Run(batch.Input, batch.Logits, count);
+                    for (var slot = 0; slot < count; slot++)
+                        results[start + slot] ??= classifier.TopK(batch.LogitsSlot(slot), 1);
+
+                    void Prepare(int slot)
+                    {
+                        try
+                        {
+                            preparer.Prepare(encoded[order[start + slot]], batch.InputSlot(slot));
+                        }
+                        catch (ImageDecodeException e)
+                        {
+                            results[start + slot] = e.Message;
+                        }
+                    }
+                }
+            }) { IsBackground = true, Name = $"classify lane {lane}" };
+            lanes[lane].Start();
+        }
+        foreach (var thread in lanes) thread.Join();
+        for (var i = 0; i < order.Length; i++)
+            report(order[i], results[i]);
+    }
+
+    /// <summary>
     /// ONNX Runtime alone: a session with its default threading (every core, spinning), fed the same
     /// batch size of tensors prepared beforehand.
     /// </summary>
@@ -189,7 +249,8 @@ public static class ClassifyCommand
         var shared = SharedModelsDirectory();
         string? model = Environment.GetEnvironmentVariable("Model__Uri");
         string? labels = Environment.GetEnvironmentVariable("Model__LabelsUri");
-        int repeat = 1, batch = 8, decodeThreads = 1, intraOp = 0, rounds = 1;
+        int repeat = 1, batch = 8, decodeThreads = 1, rounds = 1, lanes = Environment.ProcessorCount;
+        int? intraOp = null;
         var baseline = false;
         var inputs = new List<string>();
         for (var i = 0; i < args.Length; i++)
@@ -206,6 +267,7 @@ public static class ClassifyCommand
                 case "--intra-op-threads": intraOp = NextInt(0); break;
                 case "--baseline": baseline = true; break;
                 case "--rounds": rounds = NextInt(1); break;
+                case "--lanes": lanes = NextInt(0); break;
                 case "-h" or "--help": throw new ArgumentException("help");
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unknown option {args[i]}");
@@ -220,7 +282,7 @@ public static class ClassifyCommand
             throw new ArgumentException($"model file not found ({model ?? "no --model given"}). Put mobilenetv2-12-int8.onnx in ../shared/models or pass --model PATH.");
         if (labels is null || !File.Exists(labels))
             throw new ArgumentException($"labels file not found ({labels ?? "no --labels given"}). Put imagenet_classes.txt in ../shared/models or pass --labels PATH.");
-        return new Settings(model, labels, inputs, repeat, batch, decodeThreads, intraOp, baseline, rounds);
+        return new Settings(model, labels, inputs, repeat, batch, decodeThreads, intraOp ?? (lanes > 0 ? 1 : 0), baseline, rounds, lanes);
     }
 
     /// <summary>../shared/models next to the repository, found by walking up from the working directory.</summary>

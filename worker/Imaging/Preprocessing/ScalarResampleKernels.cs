@@ -1,0 +1,41 @@
+namespace ImageRec.Worker.Imaging.Preprocessing;
+
+/// <summary>Portable kernels of <see cref="ImageNetPreprocessor"/> for CPUs without AVX2 + FMA.</summary>
+internal static unsafe class ScalarResampleKernels
+{
+    private const int N = ImageNetModel.InputSize;
+
+    /// <summary>dst[i] = Σk weights[k]·rows[k][i] for i &lt; length.</summary>
+    public static void Vertical(byte** rows, float* weights, int taps, float* dst, int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            float v = 0;
+            for (int k = 0; k < taps; k++)
+                v += weights[k] * rows[k][i];
+            dst[i] = v;
+        }
+    }
+
+    /// <summary>One output row from the interleaved float row (source column <paramref name="firstColumn"/> at index 0).</summary>
+    public static void Horizontal(float* row, FilterTaps h, int firstColumn, float* dstR, in Normalisation norm)
+    {
+        float* dstG = dstR + ImageNetModel.PlaneLength, dstB = dstG + ImageNetModel.PlaneLength;
+        for (int x = 0; x < N; x++)
+        {
+            float* p = row + 3 * (h.Start[x] - firstColumn);
+            int w = x * h.MaxTaps;
+            float r = 0, g = 0, b = 0;
+            for (int k = 0; k < h.Count[x]; k++, p += 3)
+            {
+                float wk = h.Weights[w + k];
+                r += wk * p[0];
+                g += wk * p[1];
+                b += wk * p[2];
+            }
+            dstR[x] = r * norm.ScaleR - norm.BiasR;
+            dstG[x] = g * norm.ScaleG - norm.BiasG;
+            dstB[x] = b * norm.ScaleB - norm.BiasB;
+        }
+    }
+}
