@@ -5,6 +5,7 @@ using ImageRec.Worker.Classify;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
 using ImageRec.Worker.Processing;
+using Microsoft.Extensions.Options;
 
 // `imagerec-worker classify <folder or files>` classifies offline and prints a throughput line;
 // anything else runs the queue worker.
@@ -23,7 +24,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<WorkerMetrics>();
 builder.Services.AddSingleton<IImageDecoder, ImageDecoder>();
 builder.Services.AddSingleton<ImagePreparer>();
-builder.Services.AddSingleton(sp => new TensorBatchPool(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value.MaxBatchSize));
+builder.Services.AddSingleton(sp => new TensorBatchPool(sp.GetRequiredService<IOptions<WorkerOptions>>().Value.MaxBatchSize));
 builder.Services.AddSingleton<MessageBatcher>();
 builder.Services.AddSingleton<ModelLoader>();
 builder.Services.AddSingleton<ModelHost>();

@@ -63,7 +63,7 @@ public static class ClassifyCommand
 
         var labels = OnnxImageClassifier.ReadLabels(settings.LabelsPath);
         var model = new ModelInfo(Path.GetFileNameWithoutExtension(settings.ModelPath), "");
-        var classifierOptions = new ClassifierOptions { IntraOpThreads = settings.IntraOpThreads, MaxBatchSize = settings.Batch };
+        var classifierOptions = new ClassifierOptions { IntraOpThreads = settings.IntraOpThreads };
         using var classifier = new OnnxImageClassifier(settings.ModelPath, labels, model, classifierOptions, NullLogger.Instance);
         var preparer = new ImagePreparer(new ImageDecoder());
 
@@ -222,7 +222,7 @@ public static class ClassifyCommand
     /// </summary>
     private static OnnxImageClassifier ModelAlone(Settings settings, string[] labels, ModelInfo model) =>
         new(settings.ModelPath, labels, model,
-            new ClassifierOptions { IntraOpThreads = 0, AllowSpinning = true, MaxBatchSize = settings.Batch }, NullLogger.Instance);
+            new ClassifierOptions { IntraOpThreads = 0, AllowSpinning = true }, NullLogger.Instance);
 
     /// <summary>Images per second of the model alone over as many images as the pipeline ran.</summary>
     private static double MeasureModelAlone(OnnxImageClassifier session, Settings settings, ImagePreparer preparer, byte[][] encoded, int images)

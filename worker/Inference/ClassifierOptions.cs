@@ -38,9 +38,6 @@ public sealed class ClassifierOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
-    /// <summary>Most images run through the model at once.</summary>
-    public int MaxBatchSize { get; set; } = 10;
-
     /// <summary>How many top classes a result lists.</summary>
     public int TopK { get; set; } = 5;
 }
