@@ -1,27 +1,18 @@
 using System.Text;
+using ImageRec.Tests.Infrastructure;
 
 namespace ImageRec.Tests.Imaging;
 
 /// <summary>Locates fixtures: tests/Fixtures/imaging in this repo and ../shared/testdata/images next to it.</summary>
 internal static class ImagingTestData
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ImageRec.K8s.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("ImageRec.K8s.sln not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string RepoRoot => Root.Value;
+    public static string RepoRoot => RepositoryPaths.Root;
 
     public static string FixturePath(string name) => Path.Combine(RepoRoot, "tests", "Fixtures", "imaging", name);
 
     public static byte[] Fixture(string name) => File.ReadAllBytes(FixturePath(name));
 
-    public static string SharedImagesDir => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "testdata", "images"));
+    public static string SharedImagesDir => RepositoryPaths.TestImages;
 
     public static IEnumerable<string> SharedJpegs() =>
         Directory.GetFiles(SharedImagesDir, "img_*.jpg").OrderBy(p => p, StringComparer.Ordinal);
