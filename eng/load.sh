@@ -6,6 +6,7 @@
 #   1. course harness: 100 images at concurrency 100 on POST / (inputFile), every answer checked
 #   2. course harness: 1000 images at concurrency 100 (the 30 test images cycled, names kept)
 #   3. v1: V1_COUNT uploads at concurrency V1_CONCURRENCY on POST /v1/images?wait=30
+#   4. uploads only: 1000 at concurrency 100 on POST /v1/images without waiting (202 queued)
 # Histograms (SVG) and reports (JSON) go to artifacts/load/; the machine-readable lines to
 # artifacts/load/summary.txt. Exits non-zero when any answer was wrong or failed.
 # Environment: URL, SHARED_DIR (../shared), CONFIGURATION (Release), WORKERS (2), MAX_WORKERS (4),
@@ -58,6 +59,8 @@ run harness-100 --mode harness --count 100 --concurrency 100 --title "course har
 run harness-1000 --mode harness --count 1000 --concurrency 100 --title "course harness: 1000 images at concurrency 100"
 run v1-"$V1_COUNT" --mode v1 --wait 30 --count "$V1_COUNT" --concurrency "$V1_CONCURRENCY" \
   --title "v1: $V1_COUNT uploads (wait=30) at concurrency $V1_CONCURRENCY"
+# The web tier alone: uploads accepted (stored and queued) per second at 100 clients, nobody waiting.
+run upload-1000 --mode upload --count 1000 --concurrency 100 --title "uploads: 1000 at concurrency 100, no wait"
 
 echo "load: summary (histograms and JSON reports in ${OUT_DIR#"$repo"/})"
 cat "$OUT_DIR/summary.txt"

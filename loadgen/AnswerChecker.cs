@@ -3,7 +3,8 @@ using System.Text.Json;
 
 namespace ImageRec.LoadGen;
 
-public enum LoadMode { V1, Harness }
+/// <summary>v1: upload and wait for the result; Harness: the course route; Upload: v1 without waiting (upload throughput).</summary>
+public enum LoadMode { V1, Harness, Upload }
 
 public enum Verdict { Ok, Wrong, Error }
 
@@ -25,7 +26,29 @@ public readonly record struct Outcome(Verdict Verdict, string? ErrorKind = null,
 public static class AnswerChecker
 {
     public static Outcome Check(LoadMode mode, string fileName, HttpStatusCode status, string body, ExpectedLabel? expected) =>
-        mode == LoadMode.V1 ? CheckV1(status, body, expected) : CheckHarness(fileName, status, body, expected);
+        mode switch
+        {
+            LoadMode.V1 => CheckV1(status, body, expected),
+            LoadMode.Upload => CheckUpload(status, body),
+            _ => CheckHarness(fileName, status, body, expected),
+        };
+
+    /// <summary>Upload mode: the image was accepted and queued (202, <c>status: queued</c>); no label to check yet.</summary>
+    public static Outcome CheckUpload(HttpStatusCode status, string body)
+    {
+        if (status != HttpStatusCode.Accepted) return Outcome.Error($"http-{(int)status}", Shorten(body));
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() == "queued"
+                && document.RootElement.TryGetProperty("id", out _)
+                ? Outcome.Ok : Outcome.Error("bad-body", Shorten(body));
+        }
+        catch (JsonException)
+        {
+            return Outcome.Error("bad-body", Shorten(body));
+        }
+    }
 
     public static Outcome CheckHarness(string fileName, HttpStatusCode status, string body, ExpectedLabel? expected)
     {

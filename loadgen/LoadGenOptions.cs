@@ -22,8 +22,10 @@ public sealed record LoadGenOptions
         usage: imagerec-loadgen --url http://127.0.0.1:8080 --images <folder> [options]
           --count N          requests to send; images cycle through the folder (default 100)
           --concurrency C    requests in flight at once (default 10)
-          --mode v1|harness  v1: POST /v1/images?wait=W, field 'image', JSON answer (default)
+          --mode v1|harness|upload
+                             v1: POST /v1/images?wait=W, field 'image', JSON answer (default)
                              harness: POST /, field 'inputFile', text/plain 'name:label'
+                             upload: POST /v1/images without waiting, 202 queued (upload throughput)
           --wait W           v1 wait in seconds, at most 30 (default 30)
           --expected FILE    expected.csv (default: <images>/expected.csv when present)
           --histogram FILE   write a latency histogram as SVG
@@ -56,7 +58,7 @@ public sealed record LoadGenOptions
                 "images" => options with { Images = value },
                 "count" => options with { Count = Positive(name, value) },
                 "concurrency" => options with { Concurrency = Positive(name, value) },
-                "mode" => options with { Mode = value.ToLowerInvariant() switch { "v1" => LoadMode.V1, "harness" => LoadMode.Harness, _ => throw new ArgumentException($"--mode: '{value}' is neither v1 nor harness") } },
+                "mode" => options with { Mode = value.ToLowerInvariant() switch { "v1" => LoadMode.V1, "harness" => LoadMode.Harness, "upload" => LoadMode.Upload, _ => throw new ArgumentException($"--mode: '{value}' is not v1, harness or upload") } },
                 "wait" => options with { WaitSeconds = Positive(name, value) },
                 "expected" => options with { Expected = value },
                 "histogram" => options with { Histogram = value },

@@ -85,9 +85,12 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
 
     private async Task<RequestRecord?> SendAsync(int sequence, ImageFile image, CancellationToken token)
     {
-        var (path, field) = options.Mode == LoadMode.V1
-            ? ($"v1/images?wait={options.WaitSeconds}", "image")
-            : ("", "inputFile");
+        var (path, field) = options.Mode switch
+        {
+            LoadMode.V1 => ($"v1/images?wait={options.WaitSeconds}", "image"),
+            LoadMode.Upload => ("v1/images", "image"),
+            _ => ("", "inputFile"),
+        };
         using var content = new MultipartFormDataContent();
         var file = new ByteArrayContent(image.Bytes);
         file.Headers.ContentType = new MediaTypeHeaderValue(image.ContentType);

@@ -70,4 +70,17 @@ public sealed class AnswerCheckerTests
         var outcome = AnswerChecker.Check(LoadMode.V1, "img_00.jpg", status, body, Robin);
         Assert.Equal((Verdict.Error, kind), (outcome.Verdict, outcome.ErrorKind));
     }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Accepted, """{"id":"0190a8e2-7c1a-7000-8000-000000000000","status":"queued"}""", null)]
+    [InlineData(HttpStatusCode.OK, """{"id":"x","status":"succeeded"}""", "http-200")]
+    [InlineData(HttpStatusCode.Accepted, """{"status":"queued"}""", "bad-body")]
+    [InlineData(HttpStatusCode.Accepted, "not json", "bad-body")]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge, """{"reason":"file-too-large"}""", "http-413")]
+    public void Upload_mode_counts_a_queued_202_as_ok(HttpStatusCode status, string body, string? errorKind)
+    {
+        var outcome = AnswerChecker.Check(LoadMode.Upload, "img_00.jpg", status, body, Robin);
+        Assert.Equal(errorKind is null ? Verdict.Ok : Verdict.Error, outcome.Verdict);
+        Assert.Equal(errorKind, outcome.ErrorKind);
+    }
 }
