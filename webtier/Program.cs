@@ -33,6 +33,7 @@ builder.Services.AddSingleton<WebTierMetrics>();
 builder.Services.AddSingleton<UploadReader>();
 builder.Services.AddSingleton<RequestQueue>();
 builder.Services.AddSingleton<ResultStore>();
+builder.Services.AddSingleton<ImageCatalog>();
 builder.Services.AddSingleton<JobSubmitter>();
 builder.Services.AddSingleton<ReplyQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyQueue>());

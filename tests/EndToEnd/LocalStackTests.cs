@@ -174,6 +174,63 @@ public sealed class LocalStackTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task Images_can_be_listed_newest_first_filtered_by_label_fetched_and_deleted()
+    {
+        // Three uploads, oldest first: robin (img_00), then two others.
+        var uploaded = new List<string>();
+        foreach (var expected in new[] { Expected[0], Expected[4], Expected[9] })
+        {
+            using var response = await stack.Http.PostAsync(new Uri(stack.WebTier, "v1/images?wait=30"), ImageForm("image", TestImage(expected.File), expected.File));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            uploaded.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!);
+        }
+
+        async Task<(string[] Ids, string? Next)> ListAsync(string query)
+        {
+            var page = JsonDocument.Parse(await stack.Http.GetStringAsync(new Uri(stack.WebTier, "v1/images" + query))).RootElement;
+            return (page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToArray(),
+                page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null);
+        }
+
+        // Newest first (other tests' images may be interleaved; ours keep their order).
+        var (all, _) = await ListAsync("?limit=100");
+        Assert.Equal(uploaded.AsEnumerable().Reverse(), all.Where(uploaded.Contains));
+
+        // Label filter: the robin is there, the others are not.
+        var (robins, _) = await ListAsync("?label=Robin&limit=100");
+        Assert.Contains(uploaded[0], robins);
+        Assert.DoesNotContain(uploaded[1], robins);
+
+        // Pages of one follow each other through the cursor.
+        var (first, cursor) = await ListAsync("?limit=1");
+        var (second, _) = await ListAsync($"?limit=1&cursor={cursor}");
+        Assert.Equal(all[..2], first.Concat(second));
+
+        // The stored image comes back byte for byte.
+        using (var content = await stack.Http.GetAsync(new Uri(stack.WebTier, $"v1/images/{uploaded[1]}/content")))
+        {
+            Assert.Equal(HttpStatusCode.OK, content.StatusCode);
+            Assert.Equal("image/jpeg", content.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TestImage(Expected[4].File), await content.Content.ReadAsByteArrayAsync());
+        }
+
+        // Delete is idempotent and takes image and result away.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var deleted = await stack.Http.DeleteAsync(new Uri(stack.WebTier, $"v1/images/{uploaded[1]}"));
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        using (var gone = await stack.Http.GetAsync(new Uri(stack.WebTier, $"v1/images/{uploaded[1]}")))
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        using (var goneContent = await stack.Http.GetAsync(new Uri(stack.WebTier, $"v1/images/{uploaded[1]}/content")))
+            Assert.Equal(HttpStatusCode.NotFound, goneContent.StatusCode);
+        Assert.DoesNotContain(uploaded[1], (await ListAsync("?limit=100")).Ids);
+
+        using var badLimit = await stack.Http.GetAsync(new Uri(stack.WebTier, "v1/images?limit=1000"));
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
     public async Task Missing_file_field_is_400()
     {
         using var response = await stack.Http.PostAsync(new Uri(stack.WebTier, "v1/images"),

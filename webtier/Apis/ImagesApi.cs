@@ -18,7 +18,10 @@ public static class ImagesApi
     {
         var group = endpoints.MapGroup("/v1/images").WithTags("Images");
         group.MapPost("/", UploadAsync).DisableAntiforgery();
+        group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync).WithName(nameof(GetAsync));
+        group.MapGet("/{id}/content", GetContentAsync);
+        group.MapDelete("/{id}", DeleteAsync);
         return group;
     }
 
@@ -59,6 +62,45 @@ public static class ImagesApi
         if (await results.InputExistsAsync(AnonymousOwner, id, cancellationToken))
             return TypedResults.Ok(new RecognitionResult { Id = id, Owner = AnonymousOwner, Status = JobStatus.Queued });
         return NotFound(id);
+    }
+
+    public sealed record ImageList(IReadOnlyList<RecognitionResult> Items, string? NextCursor);
+
+    /// <summary>
+    /// <c>GET /v1/images?label=&amp;cursor=&amp;limit=</c>: the caller's images, newest first, with their labels;
+    /// <c>label</c> keeps those with that label among their top labels; pass <c>nextCursor</c> back as <c>cursor</c>.
+    /// </summary>
+    public static async Task<Results<Ok<ImageList>, ProblemHttpResult>> ListAsync(
+        string? label, string? cursor, int? limit, ImageCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > ImageCatalog.MaxPageSize)
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query",
+                detail: $"'limit' must be between 1 and {ImageCatalog.MaxPageSize}.",
+                extensions: new Dictionary<string, object?> { ["reason"] = "invalid-limit" });
+        if (cursor is not null && !Guid.TryParseExact(cursor, "D", out _))
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query",
+                detail: "'cursor' must be a nextCursor from a previous page.",
+                extensions: new Dictionary<string, object?> { ["reason"] = "invalid-cursor" });
+        var page = await catalog.ListAsync(AnonymousOwner, string.IsNullOrWhiteSpace(label) ? null : label, cursor, limit ?? 20, cancellationToken);
+        return TypedResults.Ok(new ImageList(page.Items, page.NextCursor));
+    }
+
+    /// <summary><c>GET /v1/images/{id}/content</c>: the uploaded image as it was stored.</summary>
+    public static async Task<IResult> GetContentAsync(string id, ImageCatalog catalog, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParseExact(id, "D", out _)) return NotFound(id);
+        var content = await catalog.OpenContentAsync(AnonymousOwner, id, cancellationToken);
+        if (content is null) return NotFound(id);
+        context.Response.RegisterForDispose(content);
+        return TypedResults.Stream(content.ResponseStream, content.Headers.ContentType ?? "application/octet-stream");
+    }
+
+    /// <summary><c>DELETE /v1/images/{id}</c>: removes the image and its result; 204 whether or not they were still there.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ImageCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParseExact(id, "D", out _)) return NotFound(id);
+        await catalog.DeleteAsync(AnonymousOwner, id, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(

@@ -1,0 +1,90 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ImageRec.Common.Configuration;
+using ImageRec.Common.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace ImageRec.WebTier.Jobs;
+
+/// <summary>
+/// An owner's images as S3 holds them: inputs under <c>{owner}/</c> in the input bucket, results beside
+/// them in the results bucket. Ids are UUIDv7, so key order is upload order and "newest first" is the
+/// reverse key order. Listing reads the owner's keys and the results of one page; a per-owner index
+/// (e.g. DynamoDB) is what a large deployment would add.
+/// </summary>
+public sealed class ImageCatalog(IAmazonS3 s3, ResultStore results, IOptions<StorageOptions> storage)
+{
+    public const int MaxPageSize = 100;
+
+    public sealed record Page(IReadOnlyList<RecognitionResult> Items, string? NextCursor);
+
+    /// <param name="label">Only images with this label among their top labels (case-insensitive).</param>
+    /// <param name="cursor">The previous page's <see cref="Page.NextCursor"/>.</param>
+    public async Task<Page> ListAsync(string owner, string? label, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var ids = await IdsNewestFirstAsync(owner, cancellationToken);
+        var start = cursor is null ? 0 : ids.FindIndex(id => string.CompareOrdinal(id, cursor) < 0);
+        if (start < 0) return new Page([], null);
+
+        var items = new List<RecognitionResult>();
+        var next = start;
+        while (next < ids.Count && items.Count < limit)
+        {
+            var chunk = ids.GetRange(next, Math.Min(limit, ids.Count - next));
+            var described = await Task.WhenAll(chunk.Select(id => DescribeAsync(owner, id, cancellationToken)));
+            var examined = 0;
+            foreach (var item in described)
+            {
+                examined++;
+                if (label is null || item.Labels.Any(l => string.Equals(l.Label, label, StringComparison.OrdinalIgnoreCase)))
+                    items.Add(item);
+                if (items.Count == limit) break;
+            }
+            next += examined;
+        }
+        // The cursor is the last id examined: the next page continues below it.
+        return new Page(items, next < ids.Count ? ids[next - 1] : null);
+    }
+
+    /// <summary>Deletes the image and its result. Idempotent: what is already gone stays gone.</summary>
+    public async Task DeleteAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        await s3.DeleteObjectAsync(storage.Value.InputBucket, StorageOptions.InputKey(owner, id), cancellationToken);
+        await s3.DeleteObjectAsync(storage.Value.ResultBucket, StorageOptions.ResultKey(owner, id), cancellationToken);
+    }
+
+    /// <summary>The stored image, or null when there is none; dispose the response.</summary>
+    public async Task<GetObjectResponse?> OpenContentAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await s3.GetObjectAsync(storage.Value.InputBucket, StorageOptions.InputKey(owner, id), cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<RecognitionResult> DescribeAsync(string owner, string id, CancellationToken cancellationToken) =>
+        await results.GetResultAsync(owner, id, cancellationToken)
+        ?? new RecognitionResult { Id = id, Owner = owner, Status = JobStatus.Queued };
+
+    private async Task<List<string>> IdsNewestFirstAsync(string owner, CancellationToken cancellationToken)
+    {
+        var prefix = StorageOptions.InputKey(owner, "");
+        var ids = new List<string>();
+        var request = new ListObjectsV2Request { BucketName = storage.Value.InputBucket, Prefix = prefix };
+        ListObjectsV2Response response;
+        do
+        {
+            response = await s3.ListObjectsV2Async(request, cancellationToken);
+            ids.AddRange((response.S3Objects ?? []).Select(o => o.Key[prefix.Length..]).Where(k => Guid.TryParseExact(k, "D", out _)));
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (response.IsTruncated == true);
+        ids.Sort((a, b) => string.CompareOrdinal(b, a));
+        return ids;
+    }
+}
