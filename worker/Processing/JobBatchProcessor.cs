@@ -61,6 +61,8 @@ public sealed class JobBatchProcessor(
     {
         var items = messages.Select(m => new WorkItem(m)).ToArray();
         metrics.InFlight.Add(items.Length);
+        await using var heartbeat = new VisibilityHeartbeat(sqs, queueUrl, messages.Select(m => m.ReceiptHandle).ToArray(),
+            TimeSpan.FromSeconds(options.Value.VisibilityTimeoutSeconds), time, logger);
         try
         {
             var now = time.GetUtcNow();

@@ -21,6 +21,7 @@ public sealed class MessageBatcher(ISqsClient sqs, IOptions<WorkerOptions> optio
         {
             MaxNumberOfMessages = Math.Min(Math.Min(SqsMaxMessages, o.MaxMessages), target),
             WaitTimeSeconds = o.WaitTimeSeconds,
+            VisibilityTimeout = o.VisibilityTimeoutSeconds,
         }, cancellationToken);
         if (first.Count == 0 || first.Count >= target || o.BatchWaitMilliseconds <= 0) return first;
 
@@ -32,6 +33,7 @@ public sealed class MessageBatcher(ISqsClient sqs, IOptions<WorkerOptions> optio
             {
                 MaxNumberOfMessages = Math.Min(SqsMaxMessages, target - batch.Count),
                 WaitTimeSeconds = 0,
+                VisibilityTimeout = o.VisibilityTimeoutSeconds,
             }, cancellationToken);
             if (more.Count == 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5, o.BatchWaitMilliseconds)), cancellationToken);
             batch.AddRange(more);

@@ -20,6 +20,12 @@ public sealed class WorkerOptions
     /// </summary>
     public int BatchWaitMilliseconds { get; set; }
 
+    /// <summary>
+    /// How long received messages stay invisible to other workers; a heartbeat renews it while a batch is
+    /// being worked on, so this bounds how soon a crashed worker's jobs come back, not how long a job may take.
+    /// </summary>
+    public int VisibilityTimeoutSeconds { get; set; } = 60;
+
     /// <summary>Long-poll wait per ReceiveMessage call, in seconds (SQS allows at most 20).</summary>
     public int WaitTimeSeconds { get; set; } = 20;
 

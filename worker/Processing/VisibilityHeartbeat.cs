@@ -1,0 +1,54 @@
+using ImageRec.Common.Aws.Sqs;
+using Microsoft.Extensions.Logging;
+
+namespace ImageRec.Worker.Processing;
+
+/// <summary>
+/// Keeps the messages a worker is working on invisible while it works: every third of the visibility
+/// timeout it extends them to a full timeout again (ChangeMessageVisibility), so a slow batch is not
+/// redelivered to another worker mid-way, and a crashed worker's messages still come back within one
+/// timeout. Dispose to stop.
+/// </summary>
+public sealed class VisibilityHeartbeat : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public VisibilityHeartbeat(ISqsClient sqs, string queueUrl, IReadOnlyList<string> receiptHandles, TimeSpan visibilityTimeout,
+        TimeProvider time, ILogger logger)
+    {
+        var interval = visibilityTimeout / 3;
+        _loop = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(interval, time);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stop.Token))
+                {
+                    foreach (var handle in receiptHandles)
+                    {
+                        try
+                        {
+                            await sqs.ChangeMessageVisibilityAsync(queueUrl, handle, (int)Math.Ceiling(visibilityTimeout.TotalSeconds), _stop.Token);
+                        }
+                        catch (SqsException e)
+                        {
+                            // The message may already be deleted (done) or redelivered; either way nothing to keep.
+                            logger.LogDebug("Visibility extension failed ({Code}); continuing", e.ErrorCode);
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+}
