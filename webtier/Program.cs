@@ -26,6 +26,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
     json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
 });
 builder.Services.AddProblemDetails();
+builder.Services.AddUploadRateLimit(builder.Configuration);
 builder.Services.AddExceptionHandler<DependencyFailureHandler>();
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -45,6 +46,7 @@ builder.Services.AddHealthChecks().AddCheck<ReplyQueue>("reply-queue", tags: [Ob
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 
 app.MapImagesApi();
 app.MapCourseHarnessApi();

@@ -16,7 +16,7 @@ public static class CourseHarnessApi
     private static readonly string[] Fields = ["inputFile"];
 
     public static IEndpointConventionBuilder MapCourseHarnessApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/", ClassifyAsync).DisableAntiforgery().WithTags("Compatibility");
+        endpoints.MapPost("/", ClassifyAsync).DisableAntiforgery().RequireRateLimiting(UploadRateLimit.Policy).WithTags("Compatibility");
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> ClassifyAsync(
         HttpRequest request, UploadReader reader, JobSubmitter submitter,

@@ -17,7 +17,7 @@ public static class ImagesApi
     public static RouteGroupBuilder MapImagesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/v1/images").WithTags("Images");
-        group.MapPost("/", UploadAsync).DisableAntiforgery();
+        group.MapPost("/", UploadAsync).DisableAntiforgery().RequireRateLimiting(UploadRateLimit.Policy);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync).WithName(nameof(GetAsync));
         group.MapGet("/{id}/content", GetContentAsync);
