@@ -14,7 +14,13 @@ public static class AwsS3ClientFactory
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credentials);
-        var config = new AmazonS3Config();
+        var config = new AmazonS3Config
+        {
+            // The SDK's standard retry mode: exponential backoff with jitter on throttling, 5xx and
+            // connection errors, within a token bucket that stops retry storms during an outage.
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = 4,
+        };
         if (string.IsNullOrEmpty(options.ServiceUrl))
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
