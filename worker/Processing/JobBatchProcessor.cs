@@ -55,6 +55,8 @@ public sealed class JobBatchProcessor(
         public double DecodeMs;
         public LabelScore[] Labels = [];
         public Activity? Span;
+        /// <summary>The input is gone (deleted by its owner): reply, but write no result that would outlive it.</summary>
+        public bool InputGone;
     }
 
     public async Task ProcessAsync(string queueUrl, IReadOnlyList<SqsMessage> messages, CancellationToken cancellationToken)
@@ -133,6 +135,7 @@ public sealed class JobBatchProcessor(
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
+            item.InputGone = true;
             Fail(item, $"input image s3://{input.Bucket}/{input.Key} does not exist (deleted before it was processed?)");
         }
         catch (Exception e) when (StorageErrors.IsTransient(e, cancellationToken))
@@ -219,7 +222,7 @@ public sealed class JobBatchProcessor(
 
         try
         {
-            await s3.PutObjectAsync(new PutObjectRequest
+            if (!item.InputGone) await s3.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = storage.Value.ResultBucket,
                 Key = StorageOptions.ResultKey(job.Owner, job.Id),
