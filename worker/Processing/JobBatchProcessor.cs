@@ -176,6 +176,12 @@ public sealed class JobBatchProcessor(
                 {
                     Fail(item, e.Message);
                 }
+                catch (Exception e) when (e is ArgumentException or OverflowException or InvalidOperationException)
+                {
+                    // One odd image must fail alone, not take its batch into redelivery with it.
+                    logger.LogError(e, "Preparing job {JobId} failed unexpectedly", item.Job?.Id);
+                    Fail(item, $"the image could not be processed: {e.Message}");
+                }
                 item.DecodeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 metrics.DecodeSeconds.Record(item.DecodeMs / 1000);
             });
