@@ -20,6 +20,14 @@ builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(Stor
 builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection(WorkerOptions.Section));
 builder.Services.Configure<ClassifierOptions>(builder.Configuration.GetSection(ClassifierOptions.Section));
 
+// The lanes decide how many threads each model run gets: a lane's run uses that lane's cores.
+var lanes = LanePlan.For(
+    builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions(),
+    builder.Configuration.GetSection(ClassifierOptions.Section).Get<ClassifierOptions>() ?? new ClassifierOptions(),
+    Environment.ProcessorCount);
+builder.Services.AddSingleton(lanes);
+builder.Services.PostConfigure<ClassifierOptions>(model => model.IntraOpThreads = lanes.IntraOpThreads);
+
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<WorkerMetrics>();
 builder.Services.AddSingleton<IImageDecoder, ImageDecoder>();

@@ -66,7 +66,8 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     {
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         return new JobBatchProcessor(_sqs, _s3, _model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
-            Options.Create(storage ?? _storage), Options.Create(new WorkerOptions()), new WorkerMetrics(meters),
+            Options.Create(storage ?? _storage), Options.Create(new WorkerOptions()),
+            LanePlan.For(new WorkerOptions(), new ClassifierOptions(), Environment.ProcessorCount), new WorkerMetrics(meters),
             TimeProvider.System, NullLogger<JobBatchProcessor>.Instance);
     }
 

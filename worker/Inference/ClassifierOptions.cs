@@ -24,11 +24,10 @@ public sealed class ClassifierOptions
     public bool RequireGpu { get; set; }
 
     /// <summary>
-    /// Threads ONNX Runtime uses inside one inference; 0 lets it use every core. The worker keeps 0: it
-    /// classifies one batch at a time (decode on every core, then the model on every core), so a
-    /// one-thread session would leave a core idle during the model run and lengthen each job's latency.
-    /// Throughput-only callers that keep one batch per core in flight (<c>classify</c>'s lanes) use 1,
-    /// which costs a core 3.2 ms per image instead of ~5 ms across two synchronised threads.
+    /// Threads ONNX Runtime uses inside one inference; 0 lets it use every core. The queue worker sets it
+    /// from its lanes (<c>Worker:Lanes</c>, one per core on CPU): each lane runs its own batch with one
+    /// thread, which costs a core 3.2 ms per image instead of ~5 ms across two synchronised threads.
+    /// Set it only to override that.
     /// </summary>
     public int IntraOpThreads { get; set; }
 

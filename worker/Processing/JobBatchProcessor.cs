@@ -37,6 +37,7 @@ public sealed class JobBatchProcessor(
     TensorBatchPool tensors,
     IOptions<StorageOptions> storage,
     IOptions<WorkerOptions> options,
+    LanePlan lanes,
     WorkerMetrics metrics,
     TimeProvider time,
     ILogger<JobBatchProcessor> logger)
@@ -163,7 +164,7 @@ public sealed class JobBatchProcessor(
         var batch = tensors.Rent();
         try
         {
-            Parallel.For(0, ready.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Value.EffectiveDecodeParallelism }, slot =>
+            Parallel.For(0, ready.Length, new ParallelOptions { MaxDegreeOfParallelism = lanes.DecodeThreads }, slot =>
             {
                 var item = ready[slot];
                 var started = Stopwatch.GetTimestamp();

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace ImageRec.Worker.Processing;
 
 /// <summary>
-/// The worker's main loop. One task long-polls the request queue; another processes what it got.
-/// The hand-over holds one batch, so the next batch is being received while the current one is
-/// classified, but a worker never hoards more messages than it can work on soon.
+/// The worker's main loop. One task long-polls the request queue and splits what it got over the
+/// lanes (<see cref="LanePlan"/>); each lane processes one batch at a time. The hand-over holds one
+/// batch per lane, so the next receive's batches are waiting while the current ones are classified,
+/// but a worker never hoards more messages than it can work on soon.
 ///
 /// On shutdown (SIGTERM) receiving stops at once, the batch being processed is finished, and a
 /// batch received but not started is released (visibility 0) so another worker takes it now
@@ -20,6 +21,7 @@ public sealed class QueueConsumer(
     ISqsClient sqs,
     MessageBatcher batcher,
     JobBatchProcessor processor,
+    LanePlan lanes,
     IOptions<QueueOptions> queue,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
@@ -28,13 +30,20 @@ public sealed class QueueConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queueUrl = await sqs.ResolveQueueUrlAsync(queue.Value.RequestQueue, stoppingToken);
-        logger.LogInformation("Taking jobs from {QueueUrl}", queueUrl);
+        logger.LogInformation("Taking jobs from {QueueUrl} with {Lanes} lanes ({DecodeThreads} decode and {IntraOpThreads} model threads each)",
+            queueUrl, lanes.Lanes, lanes.DecodeThreads, lanes.IntraOpThreads);
 
-        var handOver = Channel.CreateBounded<IReadOnlyList<SqsMessage>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var handOver = Channel.CreateBounded<IReadOnlyList<SqsMessage>>(new BoundedChannelOptions(lanes.Lanes) { SingleWriter = true });
         var receiving = ReceiveLoopAsync(queueUrl, handOver.Writer, stoppingToken);
+        var working = Enumerable.Range(0, lanes.Lanes).Select(_ => Task.Run(() => LaneAsync(queueUrl, handOver.Reader, stoppingToken)));
+        await Task.WhenAll(working);
+        await receiving;
+    }
 
+    private async Task LaneAsync(string queueUrl, ChannelReader<IReadOnlyList<SqsMessage>> handOver, CancellationToken stoppingToken)
+    {
         // Processing is not cancelled by the stop signal: a started batch runs to its end.
-        await foreach (var messages in handOver.Reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var messages in handOver.ReadAllAsync(CancellationToken.None))
         {
             if (stoppingToken.IsCancellationRequested)
             {
@@ -51,7 +60,6 @@ public sealed class QueueConsumer(
                 logger.LogError(e, "Processing a batch of {Count} messages failed; they will be redelivered", messages.Count);
             }
         }
-        await receiving;
     }
 
     private async Task ReceiveLoopAsync(string queueUrl, ChannelWriter<IReadOnlyList<SqsMessage>> handOver, CancellationToken stoppingToken)
@@ -63,8 +71,8 @@ public sealed class QueueConsumer(
                 IReadOnlyList<SqsMessage> messages;
                 try
                 {
-                    // Receive only when the hand-over has room: a worker holds at most the batch it is
-                    // processing and one more, never a third that other workers could be running.
+                    // Receive only when the hand-over has room: a worker holds at most the batches its
+                    // lanes are processing and one receive more, never messages other workers could be running.
                     await handOver.WaitToWriteAsync(stoppingToken);
                     messages = await batcher.ReceiveAsync(queueUrl, stoppingToken);
                 }
@@ -78,7 +86,8 @@ public sealed class QueueConsumer(
                     await Task.Delay(ErrorBackoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     continue;
                 }
-                if (messages.Count > 0) await handOver.WriteAsync(messages, CancellationToken.None);
+                foreach (var batch in lanes.Split(messages))
+                    if (batch.Count > 0) await handOver.WriteAsync(batch, CancellationToken.None);
             }
         }
         finally

@@ -29,7 +29,13 @@ public sealed class WorkerOptions
     /// <summary>Long-poll wait per ReceiveMessage call, in seconds (SQS allows at most 20).</summary>
     public int WaitTimeSeconds { get; set; } = 20;
 
-    /// <summary>Threads that decode and preprocess images of one batch in parallel; 0 means one per core.</summary>
+    /// <summary>
+    /// Batches worked on at once, each decoded and run by its own share of the cores (see <see cref="LanePlan"/>);
+    /// 0 means one per core on CPU and one with CUDA.
+    /// </summary>
+    public int Lanes { get; set; }
+
+    /// <summary>Threads that decode and preprocess the images of one batch; 0 means the lane's share of the cores.</summary>
     public int DecodeParallelism { get; set; }
 
     /// <summary>Concurrent S3 downloads and uploads per batch.</summary>
@@ -37,6 +43,4 @@ public sealed class WorkerOptions
 
     /// <summary>Largest input the worker will download; larger objects fail the job instead of exhausting memory.</summary>
     public long MaxInputBytes { get; set; } = 10 * 1024 * 1024;
-
-    public int EffectiveDecodeParallelism => DecodeParallelism > 0 ? DecodeParallelism : Environment.ProcessorCount;
 }

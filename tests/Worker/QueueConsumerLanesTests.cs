@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ImageRec.Common.Aws.Sqs;
+using ImageRec.Common.Configuration;
+using ImageRec.Common.Contracts;
+using ImageRec.Tests.Infrastructure;
+using ImageRec.Worker.Imaging;
+using ImageRec.Worker.Inference;
+using ImageRec.Worker.Processing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ImageRec.Tests.Worker;
+
+/// <summary>
+/// The queue consumer with two lanes, against the emulator and the real model: what one receive
+/// brings is split over the lanes, and every job is finished once with the right label.
+/// </summary>
+[Collection(AwsEmulatorCollection.Name)]
+public sealed class QueueConsumerLanesTests(AwsEmulatorFixture emulator)
+{
+    private readonly ISqsClient _sqs = emulator.CreateSqsClient();
+    private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
+
+    [Fact]
+    public async Task Two_lanes_split_each_receive_and_finish_every_job()
+    {
+        var storage = new StorageOptions { InputBucket = AwsEmulatorFixture.UniqueName("input"), ResultBucket = AwsEmulatorFixture.UniqueName("results") };
+        await _s3.PutBucketAsync(storage.InputBucket);
+        await _s3.PutBucketAsync(storage.ResultBucket);
+        var queueName = AwsEmulatorFixture.UniqueName("requests");
+        var queueUrl = await _sqs.CreateQueueAsync(queueName, null, CancellationToken.None);
+
+        var expected = ExpectedLabel.Load().Take(10).ToArray();
+        var jobs = new List<(RecognitionJob Job, ExpectedLabel Expected)>();
+        foreach (var e in expected)
+        {
+            var id = Guid.CreateVersion7().ToString();
+            var job = new RecognitionJob
+            {
+                Id = id, Owner = "tester", FileName = e.File, SubmittedAt = DateTimeOffset.UtcNow,
+                Input = new ObjectLocation(storage.InputBucket, StorageOptions.InputKey("tester", id)),
+            };
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = job.Input.Bucket, Key = job.Input.Key, FilePath = RepositoryPaths.SharedFile("testdata", "images", e.File) });
+            jobs.Add((job, e));
+        }
+        // All ten go in before the consumer starts, so its first receive can bring all of them.
+        await _sqs.SendMessageBatchAsync(queueUrl,
+            jobs.Select((j, i) => new SqsSendBatchEntry(i.ToString(), ContractSerializer.Serialize(j.Job))).ToArray(), CancellationToken.None);
+
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var batchSizes = new ConcurrentQueue<int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "imagerec_worker_batch_size") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, _, _) => batchSizes.Enqueue(size));
+        listener.Start();
+
+        var workerOptions = new WorkerOptions { Lanes = 2, WaitTimeSeconds = 1 };
+        var classifierOptions = new ClassifierOptions
+        {
+            Uri = RepositoryPaths.SharedFile("models", "mobilenetv2-12-int8.onnx"),
+            LabelsUri = RepositoryPaths.SharedFile("models", "imagenet_classes.txt"),
+        };
+        var lanes = LanePlan.For(workerOptions, classifierOptions, processorCount: 2);
+        using var model = new ModelHost(new ModelLoader(Options.Create(classifierOptions), _s3, NullLogger<ModelLoader>.Instance));
+        await model.StartAsync(CancellationToken.None);
+        var processor = new JobBatchProcessor(_sqs, _s3, model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
+            Options.Create(storage), Options.Create(workerOptions), lanes, new WorkerMetrics(meters), TimeProvider.System,
+            NullLogger<JobBatchProcessor>.Instance);
+        using var consumer = new QueueConsumer(_sqs, new MessageBatcher(_sqs, Options.Create(workerOptions)), processor, lanes,
+            Options.Create(new QueueOptions { RequestQueue = queueName }), NullLogger<QueueConsumer>.Instance);
+
+        await consumer.StartAsync(CancellationToken.None);
+        try
+        {
+            foreach (var (job, e) in jobs)
+            {
+                var result = await WaitForResultAsync(storage, job, TimeSpan.FromSeconds(60));
+                Assert.Equal(JobStatus.Succeeded, result.Status);
+                Assert.Equal(e.Index, result.Labels[0].Index);
+            }
+        }
+        finally
+        {
+            await consumer.StopAsync(CancellationToken.None);
+        }
+
+        // Every image went through the model once, and no lane got more than half of a receive.
+        Assert.Equal(jobs.Count, batchSizes.Sum());
+        Assert.All(batchSizes, size => Assert.InRange(size, 1, 5));
+    }
+
+    private async Task<RecognitionResult> WaitForResultAsync(StorageOptions storage, RecognitionJob job, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await _s3.GetObjectAsync(storage.ResultBucket, StorageOptions.ResultKey(job.Owner, job.Id));
+                return ContractSerializer.ParseResult(await new StreamReader(response.ResponseStream).ReadToEndAsync());
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+}
