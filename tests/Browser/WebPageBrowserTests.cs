@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using ImageRec.Tests.Infrastructure;
 
@@ -15,7 +13,6 @@ namespace ImageRec.Tests.Browser;
 [Collection(LocalStackCollection.Name)]
 public sealed class WebPageBrowserTests(LocalStackFixture stack)
 {
-    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(3);
     private static readonly string[] Screenshots = ["01-uploaded.png", "02-filtered.png", "03-deleted.png", "04-pool.png"];
 
     [Fact]
@@ -37,7 +34,7 @@ public sealed class WebPageBrowserTests(LocalStackFixture stack)
             picked = new[] { first, others[0], others[1] }.Select(Photo),
             dropped = Photo(others[2]),
         }));
-        var (exitCode, output) = await RunScriptAsync(scenario);
+        var (exitCode, output) = await BrowserScript.RunAsync("page.mjs", scenario);
         File.Delete(scenario);
         Assert.True(exitCode == 0, $"the browser script failed (exit {exitCode}):\n{output}\n{stack.Logs()}");
 
@@ -49,7 +46,7 @@ public sealed class WebPageBrowserTests(LocalStackFixture stack)
         }
 
         // What the page did is what the API holds: the deleted image is gone, the others are there.
-        var result = JsonDocument.Parse(output.Split('\n').Single(l => l.StartsWith("RESULT ", StringComparison.Ordinal))["RESULT ".Length..]).RootElement;
+        var result = BrowserScript.Result(output);
         var deleted = result.GetProperty("deleted").GetString()!;
         using (var gone = await stack.Http.GetAsync(new Uri(stack.WebTier, $"v1/images/{deleted}")))
             Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
@@ -68,40 +65,4 @@ public sealed class WebPageBrowserTests(LocalStackFixture stack)
         file = expected.File,
         label = expected.Label,
     };
-
-    /// <summary>Runs page.mjs with the repository's Node 22; stdout and stderr interleaved, as a person would read them.</summary>
-    private static async Task<(int ExitCode, string Output)> RunScriptAsync(string scenario)
-    {
-        var node = Path.Combine(RepositoryPaths.Root, ".deps", "emulator", "node_modules", ".bin", "node");
-        foreach (var needed in new[] { node, "/usr/bin/chromium", Path.Combine(RepositoryPaths.Root, ".deps", "browser", "node_modules", "playwright-core", "index.mjs") })
-            if (!File.Exists(needed)) throw new FileNotFoundException($"{needed} is missing: run `make deps` (eng/deps.sh installs Node 22, chromium and playwright-core).", needed);
-
-        var start = new ProcessStartInfo(node, [Path.Combine(RepositoryPaths.Root, "tests", "Browser", "page.mjs"), scenario])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(ScriptTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            lock (output) output.AppendLine($"(killed: no result within {ScriptTimeout})");
-            return (-1, output.ToString());
-        }
-        await process.WaitForExitAsync(); // drains the redirected streams
-        lock (output) return (process.ExitCode, output.ToString());
-    }
 }

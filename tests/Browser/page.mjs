@@ -9,26 +9,12 @@
 // Prints one line per step, and `RESULT {json}` last: the ids uploaded and the id deleted.
 // Exits 1 on the first failed check, after a screenshot (failure.png) and what the page showed.
 
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { check, CheckFailed, start } from './harness.mjs';
 
-const { chromium } = await import(new URL('../../.deps/browser/node_modules/playwright-core/index.mjs', import.meta.url));
-
-const scenario = JSON.parse(await readFile(process.argv[2], 'utf8'));
-const started = Date.now();
-const log = message => console.log(`[browser ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 const STEP_TIMEOUT = 90_000;
-
-class CheckFailed extends Error {}
-const check = (condition, message) => { if (!condition) throw new CheckFailed(message); };
-
-await mkdir(scenario.screenshots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-const page = await context.newPage();
+const { scenario, log, browser, page } = await start('browser', { height: 900 });
 page.setDefaultTimeout(STEP_TIMEOUT);
 
 // Script errors and Content-Security-Policy violations end up here: the page must have none. (A web
