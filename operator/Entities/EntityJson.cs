@@ -7,4 +7,5 @@ namespace ImageRec.Operator.Entities;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RecognitionPool))]
+[JsonSerializable(typeof(RecognitionPoolList))]
 public sealed partial class EntityJson : JsonSerializerContext;

@@ -127,3 +127,9 @@ app.kubernetes.io/component: {{ .component }}
     - port: 53
       protocol: TCP
 {{- end -}}
+
+{{/* The operator's status of the pool the web page shows (Pool__StatusUrl of the web tier). */}}
+{{- define "imagerec.poolStatusUrl" -}}
+{{- $pool := .Values.webtier.poolStatus -}}
+{{- printf "http://%s:8080/status/%s/%s" (include "imagerec.componentName" (dict "root" . "component" "operator")) ($pool.poolNamespace | default .Release.Namespace) ($pool.poolName | default .Values.samplePool.name) -}}
+{{- end -}}

@@ -1,0 +1,156 @@
+// Drives the web page in headless Chromium (Debian's /usr/bin/chromium through playwright-core)
+// against a running stack, as a person would: upload photos with the file picker and by drag and
+// drop, read each card's label, filter, delete with the keyboard, read the pool panel.
+//
+//   node tests/Browser/page.mjs scenario.json
+//
+// scenario.json: { "url": "http://127.0.0.1:8080/", "screenshots": "artifacts/browser",
+//                  "picked": [{ "path", "file", "label" }, …], "dropped": { "path", "file", "label" } }
+// Prints one line per step, and `RESULT {json}` last: the ids uploaded and the id deleted.
+// Exits 1 on the first failed check, after a screenshot (failure.png) and what the page showed.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { check, CheckFailed, start } from './harness.mjs';
+
+const STEP_TIMEOUT = 90_000;
+const { scenario, log, browser, page } = await start('browser', { height: 900 });
+page.setDefaultTimeout(STEP_TIMEOUT);
+
+// Script errors and Content-Security-Policy violations end up here: the page must have none. (A web
+// tier without sign-in answers /v1/auth/config with 404, which the page reads as local mode.)
+const problems = [];
+page.on('console', message => {
+  if (message.type() === 'error' && !message.location().url?.endsWith('/v1/auth/config'))
+    problems.push(`console: ${message.text()} (${message.location().url})`);
+});
+page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+
+async function screenshot(name) {
+  const file = path.join(scenario.screenshots, name);
+  await page.screenshot({ path: file, fullPage: true });
+  log(`screenshot ${file}`);
+}
+
+const cardOf = id => page.locator(`#cards li.card[data-id="${id}"]`);
+
+try {
+  log(`open ${scenario.url}`);
+  await page.goto(scenario.url);
+  await page.locator('body[data-ready="true"]').waitFor();
+  const session = await page.locator('#session-text').textContent();
+  log(`session: "${session}"`);
+  check(/local mode, not signed in/i.test(session), `the page should say it is in local mode, not signed in; it says "${session}"`);
+  check(await page.locator('#sign-in').isHidden(), 'local mode shows no sign-in button');
+  await page.locator('#gallery-status').filter({ hasNotText: 'Loading' }).waitFor();
+
+  const uploads = [...scenario.picked, scenario.dropped];
+  log(`pick ${scenario.picked.map(p => p.file).join(', ')} in the file input`);
+  await page.locator('#file-input').setInputFiles(scenario.picked.map(p => p.path));
+
+  log(`drop ${scenario.dropped.file} on the drop zone`);
+  const bytes = (await readFile(scenario.dropped.path)).toString('base64');
+  const dataTransfer = await page.evaluateHandle(({ bytes, name }) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([Uint8Array.from(atob(bytes), c => c.charCodeAt(0))], name, { type: 'image/jpeg' }));
+    return transfer;
+  }, { bytes, name: scenario.dropped.file });
+  await page.locator('#drop-zone').dispatchEvent('drop', { dataTransfer });
+
+  log('wait for every upload to finish');
+  const rows = page.locator('#uploads li.upload-row');
+  await page.waitForFunction(count => {
+    const all = [...document.querySelectorAll('#uploads li.upload-row')];
+    return all.length >= count && all.slice(0, count).every(row => row.dataset.state === 'done' || row.dataset.state === 'failed');
+  }, uploads.length, { timeout: STEP_TIMEOUT });
+  const finished = await rows.evaluateAll(all => all.map(row => ({
+    file: row.dataset.file, id: row.dataset.id, state: row.dataset.state, text: row.querySelector('.upload-state').textContent,
+  })));
+  for (const row of finished.slice(0, uploads.length)) log(`  upload ${row.file}: ${row.state}, ${row.text} (id ${row.id})`);
+
+  const ids = new Map();
+  for (const upload of uploads) {
+    const row = finished.find(r => r.file === upload.file && !Array.from(ids.values()).includes(r.id));
+    check(row && row.state === 'done' && row.id, `${upload.file}: the upload did not finish (${JSON.stringify(row)})`);
+    ids.set(upload.file, row.id);
+  }
+
+  for (const upload of uploads) {
+    const card = cardOf(ids.get(upload.file));
+    await card.locator('.top-label .label').waitFor();
+    const label = (await card.locator('.top-label .label').textContent()).trim();
+    const score = (await card.locator('.top-label .score').textContent()).trim();
+    const tags = await card.locator('.tags .tag').count();
+    log(`  card ${upload.file}: "${label}" ${score}, ${tags} other labels`);
+    check(label === upload.label, `${upload.file}: the card shows "${label}", expected.csv says "${upload.label}"`);
+    check(/^\d+(\.\d)?%$/.test(score), `${upload.file}: the score "${score}" is not a percentage`);
+    check(tags === 4, `${upload.file}: expected the 4 other top-5 labels as tags, found ${tags}`);
+    await page.waitForFunction(id => {
+      const img = document.querySelector(`#cards li.card[data-id="${id}"] img.thumbnail`);
+      return img && img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:');
+    }, ids.get(upload.file));
+    check(await card.locator('img.thumbnail').getAttribute('alt') === `${upload.file}, classified as ${upload.label}`,
+      `${upload.file}: the thumbnail's alt text does not name the file and label`);
+  }
+  log('every card shows its expected label and a thumbnail');
+  await screenshot('01-uploaded.png');
+
+  const [kept, other] = uploads;
+  log(`filter by "${kept.label}"`);
+  await page.locator('#filter-label').fill(kept.label);
+  await page.locator('#filter-label').press('Enter');
+  await page.locator('#gallery-status').filter({ hasText: `labelled “${kept.label}”` }).waitFor();
+  await cardOf(ids.get(kept.file)).waitFor();
+  check(await cardOf(ids.get(other.file)).count() === 0, `${other.file} (${other.label}) should be filtered out`);
+  const shown = await page.locator('#cards li.card').evaluateAll(cards => cards.map(card =>
+    [card.querySelector('.top-label .label')?.textContent, ...[...card.querySelectorAll('.tag')].map(t => t.firstChild.textContent.trim())]));
+  check(shown.every(labels => labels.some(l => l?.toLowerCase() === kept.label.toLowerCase())),
+    `every card shown should carry the label "${kept.label}": ${JSON.stringify(shown)}`);
+  log(`  ${shown.length} card(s) labelled "${kept.label}"`);
+  await screenshot('02-filtered.png');
+  await page.locator('#filter-clear').click();
+  await cardOf(ids.get(other.file)).waitFor();
+
+  const doomed = uploads[1];
+  const doomedId = ids.get(doomed.file);
+  log(`delete ${doomed.file} with the keyboard`);
+  await cardOf(doomedId).getByRole('button', { name: `Delete ${doomed.file}` }).focus();
+  await page.keyboard.press('Enter');
+  await cardOf(doomedId).waitFor({ state: 'detached' });
+  const focused = await page.evaluate(() => document.activeElement?.closest('#cards, .gallery') !== null);
+  check(focused, 'after a delete the keyboard focus should stay in the gallery');
+  const status = (await page.request.get(new URL(`/v1/images/${doomedId}`, scenario.url).toString())).status();
+  log(`  card gone; GET /v1/images/${doomedId} answers ${status}`);
+  check(status === 404, `a deleted image should be 404, got ${status}`);
+  await screenshot('03-deleted.png');
+
+  log('read the pool panel');
+  await page.locator('#pool-figures').waitFor({ state: 'visible' });
+  const pool = {
+    name: await page.locator('#pool-name').textContent(),
+    replicas: await page.locator('#pool-replicas').textContent(),
+    ready: await page.locator('#pool-ready').textContent(),
+    queue: await page.locator('#pool-queue').textContent(),
+  };
+  log(`  pool ${JSON.stringify(pool)}`);
+  check(/^\d+/.test(pool.replicas) && Number.parseInt(pool.replicas, 10) >= 1, `the pool panel should show at least one replica: "${pool.replicas}"`);
+  check(/^\d+ waiting$/.test(pool.queue), `the pool panel should show the queue depth: "${pool.queue}"`);
+  await page.locator('.pool').screenshot({ path: path.join(scenario.screenshots, '04-pool.png') });
+  log(`screenshot ${path.join(scenario.screenshots, '04-pool.png')}`);
+
+  check(problems.length === 0, `the page logged errors:\n  ${problems.join('\n  ')}`);
+  log('done');
+  console.log(`RESULT ${JSON.stringify({ ids: Object.fromEntries(ids), deleted: doomedId })}`);
+} catch (error) {
+  log(`FAILED: ${error instanceof CheckFailed ? error.message : error.stack}`);
+  if (problems.length) log(`the page logged:\n  ${problems.join('\n  ')}`);
+  try {
+    await screenshot('failure.png');
+    log(`the page showed:\n${await page.locator('body').innerText()}`);
+  } catch (inner) {
+    log(`(no failure screenshot: ${inner.message})`);
+  }
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
