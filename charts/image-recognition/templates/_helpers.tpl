@@ -107,6 +107,28 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end -}}
 
+{{/* The web tier's sign-in settings (webtier/Auth/AuthOptions.cs) and the course-harness switch. */}}
+{{- define "imagerec.authEnv" -}}
+- name: Auth__Mode
+  value: {{ ternary "Oidc" "None" (eq .Values.auth.mode "oidc") | quote }}
+{{- if eq .Values.auth.mode "oidc" }}
+- name: Auth__Authority
+  value: {{ .Values.auth.oidc.issuer | quote }}
+{{- with .Values.auth.oidc.audience }}
+- name: Auth__Audience
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.auth.oidc.clientId }}
+- name: Auth__ClientId
+  value: {{ . | quote }}
+{{- end }}
+- name: Auth__Scope
+  value: {{ .Values.auth.oidc.scope | quote }}
+{{- end }}
+- name: CourseHarness__Enabled
+  value: {{ .Values.courseHarness.enabled | toString | quote }}
+{{- end -}}
+
 {{/* Writable /tmp for a read-only root filesystem (.NET needs it). */}}
 {{- define "imagerec.tmpVolume" -}}
 - name: tmp
