@@ -23,9 +23,9 @@ public sealed record AuthorizationRequest(
     /// Problems that must not be reported by redirecting, because the redirect URI is not known to be
     /// the client's (RFC 6749 §4.1.2.1, §10.15 open redirectors): shown to the user instead.
     /// </summary>
-    public string? UntrustedRedirect(IReadOnlyList<RegisteredClient> clients, out RegisteredClient? client)
+    public string? UntrustedRedirect(LocalIdentityOptions options)
     {
-        client = clients.FirstOrDefault(c => string.Equals(c.ClientId, ClientId, StringComparison.Ordinal));
+        var client = options.FindClient(ClientId);
         if (string.IsNullOrEmpty(ClientId)) return "The request has no client_id.";
         if (client is null) return $"The client '{ClientId}' is not registered with this provider.";
         if (string.IsNullOrEmpty(RedirectUri)) return "The request has no redirect_uri.";

@@ -30,4 +30,7 @@ public sealed class LocalIdentityOptions
 
     /// <summary>Domain of the <c>email</c> claim: <c>{user}@{EmailDomain}</c>.</summary>
     public string EmailDomain { get; set; } = "users.imagerec.test";
+
+    public RegisteredClient? FindClient(string? clientId) =>
+        Clients.FirstOrDefault(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));
 }

@@ -54,7 +54,7 @@ public static class AuthorizeEndpoints
     /// <summary>A page for requests whose redirect URI cannot be trusted, a redirect with an error for the rest, or null.</summary>
     private static IResult? Refusal(AuthorizationRequest authorization, HttpResponse response, LocalIdentityOptions options, IssuerUri issuer)
     {
-        if (authorization.UntrustedRedirect(options.Clients, out _) is { } untrusted) return HtmlResponses.Error(response, untrusted);
+        if (authorization.UntrustedRedirect(options) is { } untrusted) return HtmlResponses.Error(response, untrusted);
         if (authorization.ProtocolError() is var (error, description))
             return TypedResults.Redirect(WithParameters(authorization.RedirectUri!,
                 ("error", error), ("error_description", description), ("state", authorization.State), ("iss", issuer.Value)));

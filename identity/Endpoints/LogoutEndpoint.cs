@@ -20,7 +20,7 @@ public static class LogoutEndpoint
             return HtmlResponses.Page(request.HttpContext.Response, SignInPage.Message("Signed out", "You are signed out of the local ImageRec identity provider."));
 
         var clientId = request.Query["client_id"].FirstOrDefault();
-        var client = options.Value.Clients.FirstOrDefault(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));
+        var client = options.Value.FindClient(clientId);
         if (client is null || !client.AllowsRedirectTo(redirect))
             return HtmlResponses.Error(request.HttpContext.Response,
                 $"post_logout_redirect_uri '{redirect}' is not registered for the client '{clientId}'.");

@@ -29,7 +29,7 @@ public static class TokenEndpoint
         string? Field(string name) => form[name].FirstOrDefault();
 
         var clientId = Field("client_id");
-        var client = options.Value.Clients.FirstOrDefault(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));
+        var client = options.Value.FindClient(clientId);
         if (client is null)
             return new OAuthError("invalid_client", $"The client '{clientId}' is not registered.").ToResult(StatusCodes.Status401Unauthorized);
 

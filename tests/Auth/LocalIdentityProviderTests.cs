@@ -14,20 +14,22 @@ namespace ImageRec.Tests.Auth;
 /// JWKS, the authorization-code flow with PKCE through the sign-in form, the password grant, userinfo
 /// and logout, and the refusals that keep codes and redirects safe.
 /// </summary>
-public sealed partial class LocalIdentityProviderTests : IAsyncLifetime
+public sealed partial class LocalIdentityProviderTests(LocalIdentityProviderTests.Provider provider)
+    : IClassFixture<LocalIdentityProviderTests.Provider>, IDisposable
 {
-    private RunningIdentityProvider _provider = null!;
+    /// <summary>One provider for the class: each test uses its own codes and redirect ports.</summary>
+    public sealed class Provider : IAsyncLifetime
+    {
+        public RunningIdentityProvider Running { get; private set; } = null!;
+        public async Task InitializeAsync() => Running = await TestIdentity.StartAsync();
+        public async Task DisposeAsync() => await Running.DisposeAsync();
+    }
+
     private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    private string Issuer => _provider.Issuer;
+    private string Issuer => provider.Running.Issuer;
 
-    public async Task InitializeAsync() => _provider = await TestIdentity.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _provider.DisposeAsync();
-    }
+    public void Dispose() => _http.Dispose();
 
     private static string NewVerifier() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
