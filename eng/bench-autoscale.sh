@@ -14,9 +14,9 @@ MAX_WORKERS=${MAX_WORKERS:-4}
 images=("$SHARED_DIR"/testdata/images/*.jpg)
 [ -f "${images[0]}" ] || { echo "bench: no test images in $SHARED_DIR/testdata/images" >&2; exit 1; }
 
-port=$((20000 + RANDOM % 10000)); operator_port=$((port + 1)); emulator_port=$((port + 2)); metrics_port=$((port + 10))
+port=$((20000 + RANDOM % 10000)); operator_port=$((port + 1)); emulator_port=$((port + 2)); identity_port=$((port + 3)); metrics_port=$((port + 10))
 run_dir=$(mktemp -d)
-PORT=$port OPERATOR_PORT=$operator_port EMULATOR_PORT=$emulator_port WORKER_METRICS_PORT=$metrics_port \
+PORT=$port OPERATOR_PORT=$operator_port EMULATOR_PORT=$emulator_port IDENTITY_PORT=$identity_port WORKER_METRICS_PORT=$metrics_port \
   WORKERS=$WORKERS MAX_WORKERS=$MAX_WORKERS RUN_DIR=$run_dir SHARED_DIR=$SHARED_DIR \
   bash "$repo/eng/run-local.sh" >"$run_dir/stack.out" 2>&1 &
 stack=$!
@@ -29,7 +29,8 @@ status() { curl -sf "http://127.0.0.1:$operator_port/status"; }
 
 echo "bench: $JOBS uploads at concurrency $CONCURRENCY, pool $WORKERS..$MAX_WORKERS workers"
 first_accepted=""
-upload() { curl -sf -o /dev/null -F "image=@${images[$(( $1 % ${#images[@]} ))]}" "http://127.0.0.1:$port/v1/images"; }
+auth=(-H "Authorization: Bearer $(bash "$repo/eng/token.sh" bench "http://127.0.0.1:$identity_port")")
+upload() { curl -sf -o /dev/null "${auth[@]}" -F "image=@${images[$(( $1 % ${#images[@]} ))]}" "http://127.0.0.1:$port/v1/images"; }
 ( for i in $(seq 0 $((JOBS - 1))); do upload "$i" & (( (i + 1) % CONCURRENCY == 0 )) && wait; done; wait ) &
 uploads=$!
 upload 0 && first_accepted=$(now_ms)

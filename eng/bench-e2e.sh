@@ -14,29 +14,31 @@ images="$SHARED_DIR/testdata/images"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
   || echo $((20000 + RANDOM % 20000)); }
-port=$(free_port); emulator_port=$(free_port); metrics_port=$((30000 + RANDOM % 20000))
+port=$(free_port); emulator_port=$(free_port); identity_port=$(free_port); metrics_port=$((30000 + RANDOM % 20000))
 run_dir=$(mktemp -d)
 out="$run_dir/stack.out"
-PORT=$port EMULATOR_PORT=$emulator_port WORKER_METRICS_PORT=$metrics_port RUN_DIR=$run_dir SHARED_DIR=$SHARED_DIR \
+PORT=$port EMULATOR_PORT=$emulator_port IDENTITY_PORT=$identity_port WORKER_METRICS_PORT=$metrics_port RUN_DIR=$run_dir SHARED_DIR=$SHARED_DIR \
   bash "$repo/eng/run-local.sh" >"$out" 2>&1 &
 stack=$!
 trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$run_dir"' EXIT
 for _ in $(seq 600); do grep -q '^ready$' "$out" && break; kill -0 $stack 2>/dev/null || { cat "$out"; exit 1; }; sleep 0.2; done
 grep -q '^ready$' "$out" || { echo "bench: stack not ready"; cat "$out"; exit 1; }
 base="http://127.0.0.1:$port"
+# The v1 uploads sign in at the stack's local OpenID provider; the course-harness route needs no token.
+auth=(-H "Authorization: Bearer $(bash "$repo/eng/token.sh" bench "http://127.0.0.1:$identity_port")")
 
 percentile() { # percentile P < sorted numbers
   awk -v p="$1" '{ v[NR] = $1 } END { i = int((p / 100) * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; printf "%.1f", v[i] * 1000 }'
 }
 
 echo "bench: warming up"
-for f in "$images"/img_0*.jpg; do curl -sf -o /dev/null -F "image=@$f" "$base/v1/images?wait=30"; done
+for f in "$images"/img_0*.jpg; do curl -sf -o /dev/null "${auth[@]}" -F "image=@$f" "$base/v1/images?wait=30"; done
 
 echo "bench: $SEQUENTIAL synchronous uploads, one at a time"
 files=("$images"/*.jpg)
 : >"$run_dir/seq"
 for i in $(seq 0 $((SEQUENTIAL - 1))); do
-  curl -sf -o /dev/null -w '%{time_total}\n' -F "image=@${files[$((i % ${#files[@]}))]}" "$base/v1/images?wait=30" >>"$run_dir/seq"
+  curl -sf -o /dev/null "${auth[@]}" -w '%{time_total}\n' -F "image=@${files[$((i % ${#files[@]}))]}" "$base/v1/images?wait=30" >>"$run_dir/seq"
 done
 sort -n "$run_dir/seq" >"$run_dir/seq.sorted"
 echo "sync_upload_ms p50=$(percentile 50 <"$run_dir/seq.sorted") p90=$(percentile 90 <"$run_dir/seq.sorted") p99=$(percentile 99 <"$run_dir/seq.sorted") n=$SEQUENTIAL"

@@ -9,7 +9,9 @@
 #   4. uploads only: 1000 at concurrency 100 on POST /v1/images without waiting (202 queued)
 # Histograms (SVG) and reports (JSON) go to artifacts/load/; the machine-readable lines to
 # artifacts/load/summary.txt. Exits non-zero when any answer was wrong or failed.
-# Environment: URL, SHARED_DIR (../shared), CONFIGURATION (Release), WORKERS (2), MAX_WORKERS (4),
+# The v1 runs sign in: against the local stack as the user 'loadgen' (its local OpenID provider's password
+# grant); against URL with TOKEN (an access token for that web tier) when it requires sign-in.
+# Environment: URL, TOKEN, SHARED_DIR (../shared), CONFIGURATION (Release), WORKERS (2), MAX_WORKERS (4),
 # V1_COUNT (1000), V1_CONCURRENCY (100), OUT_DIR (artifacts/load).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,13 +28,14 @@ mkdir -p "$OUT_DIR"
 
 if [ -n "${URL:-}" ]; then
   base=$URL
+  auth=(${TOKEN:+--token "$TOKEN"})
 else
   free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
     || echo $((20000 + RANDOM % 20000)); }
-  port=$(free_port); emulator_port=$(free_port); operator_port=$(free_port); metrics_port=$((30000 + RANDOM % 20000))
+  port=$(free_port); emulator_port=$(free_port); operator_port=$(free_port); identity_port=$(free_port); metrics_port=$((30000 + RANDOM % 20000))
   run_dir=$(mktemp -d)
   out="$run_dir/stack.out"
-  PORT=$port EMULATOR_PORT=$emulator_port OPERATOR_PORT=$operator_port WORKER_METRICS_PORT=$metrics_port \
+  PORT=$port EMULATOR_PORT=$emulator_port OPERATOR_PORT=$operator_port IDENTITY_PORT=$identity_port WORKER_METRICS_PORT=$metrics_port \
     RUN_DIR=$run_dir SHARED_DIR=$SHARED_DIR CONFIGURATION=$CONFIGURATION \
     bash "$repo/eng/run-local.sh" >"$out" 2>&1 &
   stack=$!
@@ -41,17 +44,18 @@ else
   for _ in $(seq 600); do grep -q '^ready$' "$out" && break; kill -0 $stack 2>/dev/null || { cat "$out"; exit 1; }; sleep 0.2; done
   grep -q '^ready$' "$out" || { echo "load: stack not ready"; cat "$out"; exit 1; }
   base="http://127.0.0.1:$port"
+  auth=(--user loadgen)
 fi
 echo "load: target $base; $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1)"
 
-"$loadgen" --url "$base" --images "$images" --count 30 --concurrency 4 --mode v1 >/dev/null || true
+"$loadgen" --url "$base" "${auth[@]}" --images "$images" --count 30 --concurrency 4 --mode v1 >/dev/null || true
 
 status=0
 : >"$OUT_DIR/summary.txt"
 run() { # run NAME LOADGEN-ARGS...
   local name=$1; shift
   echo "load: $name"
-  "$loadgen" --url "$base" --images "$images" --histogram "$OUT_DIR/$name.svg" --json "$OUT_DIR/$name.json" "$@" \
+  "$loadgen" --url "$base" "${auth[@]}" --images "$images" --histogram "$OUT_DIR/$name.svg" --json "$OUT_DIR/$name.json" "$@" \
     | tee "$OUT_DIR/$name.txt" || status=1
   grep '^loadgen ' "$OUT_DIR/$name.txt" >>"$OUT_DIR/summary.txt" || true
 }

@@ -2,13 +2,15 @@
 # `make run`: the whole system on one machine.
 #   SQS/S3 emulator (fauxqs, loopback) → queues (with a dead-letter queue) and buckets, model uploaded
 #   → the operator in local mode (deploy/local/pool.yaml), which runs and scales worker processes
-#   between WORKERS and MAX_WORKERS on the queue depth → web tier on http://127.0.0.1:$PORT.
+#   between WORKERS and MAX_WORKERS on the queue depth → local OpenID provider (imagerec-identity) on
+#   http://127.0.0.1:$IDENTITY_PORT → web tier on http://127.0.0.1:$PORT, requiring its bearer tokens.
+# AUTH=none runs the web tier without sign-in (every request is the user 'anonymous') and no provider.
 # Ctrl-C or SIGTERM stops every process this script started. The end-to-end tests start the stack
 # through this same script.
 #
 # Environment: PORT (8080), WORKERS (2, the pool's minimum), MAX_WORKERS (4), OPERATOR_PORT (8081),
-# EMULATOR_PORT (4566), WORKER_METRICS_PORT (9100, one per worker upwards), SHARED_DIR (../shared),
-# CONFIGURATION (Release), RUN_DIR (.run).
+# IDENTITY_PORT (8082), AUTH (oidc or none), EMULATOR_PORT (4566), WORKER_METRICS_PORT (9100, one per
+# worker upwards), SHARED_DIR (../shared), CONFIGURATION (Release), RUN_DIR (.run).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +19,8 @@ WORKERS=${WORKERS:-2}
 MAX_WORKERS=${MAX_WORKERS:-4}
 [ "$MAX_WORKERS" -ge "$WORKERS" ] || MAX_WORKERS=$WORKERS
 OPERATOR_PORT=${OPERATOR_PORT:-8081}
+IDENTITY_PORT=${IDENTITY_PORT:-8082}
+AUTH=${AUTH:-oidc}
 EMULATOR_PORT=${EMULATOR_PORT:-4566}
 WORKER_METRICS_PORT=${WORKER_METRICS_PORT:-9100}
 SHARED_DIR=${SHARED_DIR:-$repo/../shared}
@@ -31,6 +35,7 @@ RESULT_BUCKET=imagerec-results
 MODEL_BUCKET=imagerec-models
 MODEL_FILE=mobilenetv2-12-int8.onnx
 LABELS_FILE=imagenet_classes.txt
+CLIENT_ID=imagerec
 MAX_RECEIVE_COUNT=5
 VISIBILITY_TIMEOUT=60
 
@@ -46,7 +51,9 @@ node="$repo/.deps/emulator/node_modules/.bin/node"
 worker_bin="$repo/worker/bin/$CONFIGURATION/net10.0/imagerec-worker"
 webtier_bin="$repo/webtier/bin/$CONFIGURATION/net10.0/imagerec-webtier"
 operator_bin="$repo/operator/bin/$CONFIGURATION/net10.0/imagerec-operator"
-[ -x "$worker_bin" ] && [ -x "$webtier_bin" ] && [ -x "$operator_bin" ] || die "binaries not built; run 'make build'."
+identity_bin="$repo/identity/bin/$CONFIGURATION/net10.0/imagerec-identity"
+[ -x "$worker_bin" ] && [ -x "$webtier_bin" ] && [ -x "$operator_bin" ] && [ -x "$identity_bin" ] || die "binaries not built; run 'make build'."
+case "$AUTH" in oidc|none) ;; *) die "AUTH must be oidc or none, not '$AUTH'" ;; esac
 
 mkdir -p "$RUN_DIR/logs"
 pids=()
@@ -110,8 +117,26 @@ sed -e "s|\${QUEUE_URL}|$request_queue_url|" -e "s|\${ENDPOINT}|$endpoint|" -e "
   --Local:LogDirectory="$RUN_DIR/logs" --Local:CacheDirectory="$RUN_DIR/models" >"$RUN_DIR/logs/operator.log" 2>&1 &
 pids+=($!)
 ready_urls=("http://127.0.0.1:$OPERATOR_PORT/readyz")
+
+# Sign-in: the local OpenID provider, with the web page's client registered for any loopback port
+# (RFC 8252 §7.3) and the password grant on for curl and the tests. Local only: any user name signs in.
+issuer="http://127.0.0.1:$IDENTITY_PORT"
+if [ "$AUTH" = oidc ]; then
+  Identity__Clients__0__ClientId=$CLIENT_ID Identity__Clients__0__RedirectUris__0=http://127.0.0.1/ \
+  Identity__Clients__0__RedirectUris__1=http://localhost/ Identity__AllowPasswordGrant=true \
+    "$identity_bin" --urls "$issuer" >"$RUN_DIR/logs/identity.log" 2>&1 &
+  pids+=($!)
+  ready_urls+=("$issuer/healthz")
+  export Auth__Mode=Oidc Auth__Authority="$issuer" Auth__Audience=$CLIENT_ID Auth__ClientId=$CLIENT_ID Auth__RequireHttpsMetadata=false
+  # The page talks to the provider (discovery, token exchange): its origin joins the page's connect-src.
+  export WebPage__ConnectSources__0="$issuer"
+else
+  export Auth__Mode=None
+fi
+# The classic course harness posts to / without a token; its images belong to 'course-harness'.
 # The page's pool panel (GET /v1/pool) shows the operator's view of the pool.
-"$webtier_bin" --urls "http://127.0.0.1:$PORT" --Pool:StatusUrl="http://127.0.0.1:$OPERATOR_PORT/status" >"$RUN_DIR/logs/webtier.log" 2>&1 &
+CourseHarness__Enabled=true "$webtier_bin" --urls "http://127.0.0.1:$PORT" --Pool:StatusUrl="http://127.0.0.1:$OPERATOR_PORT/status" \
+  >"$RUN_DIR/logs/webtier.log" 2>&1 &
 pids+=($!)
 ready_urls+=("http://127.0.0.1:$PORT/readyz")
 
@@ -133,6 +158,15 @@ for attempt in $(seq 600); do
   sleep 0.1
 done
 
+image="$SHARED_DIR/testdata/images/img_00.jpg"
+if [ "$AUTH" = oidc ]; then
+  sign_in="  sign-in       $issuer (local OpenID provider: any user name, no password)
+  token         TOKEN=\$(curl -s -d grant_type=password -d client_id=$CLIENT_ID -d username=alice $issuer/token | sed 's/.*\"access_token\":\"\([^\"]*\)\".*/\\1/')
+  try           curl -H \"Authorization: Bearer \$TOKEN\" -F image=@$image 'http://127.0.0.1:$PORT/v1/images?wait=10'"
+else
+  sign_in="  sign-in       off (AUTH=none): every request is the user 'anonymous'
+  try           curl -F image=@$image 'http://127.0.0.1:$PORT/v1/images?wait=10'"
+fi
 cat <<EOF
 ImageRec.K8s is running (logs in $RUN_DIR/logs):
   web page      http://127.0.0.1:$PORT/   (upload photos, see their labels, the pool's replicas and queue)
@@ -141,7 +175,8 @@ ImageRec.K8s is running (logs in $RUN_DIR/logs):
   workers       $WORKERS..$MAX_WORKERS, scaled on queue depth; /metrics on ports $WORKER_METRICS_PORT and up
   metrics       http://127.0.0.1:$PORT/metrics
   SQS/S3        $endpoint
-  try           curl -F image=@$SHARED_DIR/testdata/images/img_00.jpg 'http://127.0.0.1:$PORT/v1/images?wait=10'
+$sign_in
+  harness       curl -F inputFile=@$image http://127.0.0.1:$PORT/   (no token)
 Press Ctrl-C to stop.
 ready
 EOF

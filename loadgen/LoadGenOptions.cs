@@ -17,6 +17,8 @@ public sealed record LoadGenOptions
     public string? Json { get; init; }
     public int MaxSeconds { get; init; } = 600;
     public string? Title { get; init; }
+    public string? Token { get; init; }
+    public string? User { get; init; }
 
     public const string Usage = """
         usage: imagerec-loadgen --url http://127.0.0.1:8080 --images <folder> [options]
@@ -32,6 +34,9 @@ public sealed record LoadGenOptions
           --json FILE        write the report as JSON
           --max-seconds S    stop the run after S seconds (default 600); unsent requests are not counted
           --title TEXT       histogram title
+          --token TOKEN      send 'Authorization: Bearer TOKEN' (a web tier with sign-in)
+          --user NAME        sign in as NAME first: password grant at the web tier's OpenID provider
+                             (GET /v1/auth/config); only the local provider of `make run` allows it
         Ctrl-C stops the run and reports what was answered so far.
         """;
 
@@ -65,10 +70,13 @@ public sealed record LoadGenOptions
                 "json" => options with { Json = value },
                 "max-seconds" => options with { MaxSeconds = Positive(name, value) },
                 "title" => options with { Title = value },
+                "token" => options with { Token = value },
+                "user" => options with { User = value },
                 _ => throw new ArgumentException($"unknown option --{name}"),
             };
         }
         if (options.Images.Length == 0) throw new ArgumentException("--images is required");
+        if (options.Token is not null && options.User is not null) throw new ArgumentException("--token and --user exclude each other");
         return options;
     }
 

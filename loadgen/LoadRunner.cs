@@ -43,8 +43,9 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
 
     public (int Done, int Errors) Snapshot => (Volatile.Read(ref _done), Volatile.Read(ref _errors));
 
-    public static HttpClient CreateClient(LoadGenOptions options) =>
-        new(new SocketsHttpHandler
+    public static HttpClient CreateClient(LoadGenOptions options)
+    {
+        var client = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = Math.Max(options.Concurrency, 2),
             ConnectTimeout = TimeSpan.FromSeconds(10),
@@ -56,6 +57,9 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
             // The server answers within its wait (v1: --wait; harness: 30 s by default) or says 202/504.
             Timeout = TimeSpan.FromSeconds(options.WaitSeconds + 30),
         };
+        if (options.Token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+        return client;
+    }
 
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken)
     {

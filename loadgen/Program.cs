@@ -37,6 +37,21 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
+if (options.User is not null)
+{
+    try
+    {
+        using var signIn = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        options = options with { Token = await SignIn.PasswordGrantAsync(signIn, options.Url, options.User, CancellationToken.None) };
+        Console.Error.WriteLine(options.Token is null ? "loadgen: the web tier runs without sign-in; --user ignored" : $"loadgen: signed in as {options.User}");
+    }
+    catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException or KeyNotFoundException or System.Text.Json.JsonException)
+    {
+        Console.Error.WriteLine($"imagerec-loadgen: could not sign in as {options.User}: {ex.Message}");
+        return 2;
+    }
+}
+
 using var client = LoadRunner.CreateClient(options);
 var runner = new LoadRunner(client, options, images, expected);
 RunResult run;

@@ -5,6 +5,7 @@ using ImageRec.Common.Contracts;
 using ImageRec.Common.Observability;
 using ImageRec.WebTier;
 using ImageRec.WebTier.Apis;
+using ImageRec.WebTier.Auth;
 using ImageRec.WebTier.Jobs;
 using ImageRec.WebTier.Page;
 using ImageRec.WebTier.Pool;
@@ -17,6 +18,8 @@ builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueO
 builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
 builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
 builder.Services.Configure<ReplyQueueOptions>(builder.Configuration.GetSection(ReplyQueueOptions.Section));
+builder.Services.Configure<CourseHarnessOptions>(builder.Configuration.GetSection(CourseHarnessOptions.Section));
+builder.Services.AddImageRecAuth(builder.Configuration);
 
 // Kestrel refuses bodies well past the image limit (multipart framing adds a little) before we read them.
 var uploadLimit = builder.Configuration.GetSection(UploadOptions.Section).Get<UploadOptions>()?.MaxBytes ?? new UploadOptions().MaxBytes;
@@ -49,8 +52,10 @@ builder.Services.AddHealthChecks().AddCheck<ReplyQueue>("reply-queue", tags: [Ob
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseImageRecAuth(); // before the rate limiter, which partitions by the signed-in user
 app.UseRateLimiter();
 
+app.MapAuthConfigApi();
 app.MapImagesApi();
 app.MapCourseHarnessApi();
 app.MapWebPage().MapPoolApi();

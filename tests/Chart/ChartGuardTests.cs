@@ -21,6 +21,9 @@ public class ChartGuardTests
             ("operator.containerSecurityContext.runAsNonRoot=false", "runAsNonRoot=false is refused"),
             ("webtier.replicaCount=1,webtier.pdb.maxUnavailable=0", "blocks every node drain"),
             ("ingress.tls=true,ingress.hostname=", "ingress.tls needs ingress.hostname"),
+            ("ingress.enabled=true", "auth.mode=none with ingress.enabled lets anyone"),
+            ("auth.mode=oidc", "auth.mode=oidc needs auth.oidc.issuer"),
+            ("auth.mode=oidc,auth.oidc.issuer=https://idp.example", "needs auth.oidc.audience or auth.oidc.clientId"),
             ("samplePool.enabled=true", "samplePool.queue.url is required"),
             ($"{Pool},samplePool.model.sha256=", "samplePool.model.sha256 is required"),
             ($"{Pool},samplePool.scaling.minReplicas=5,samplePool.scaling.maxReplicas=2", "must not exceed maxReplicas"),
@@ -32,6 +35,9 @@ public class ChartGuardTests
             ("samplePool.worker.batchSize=11", "batchSize"),
             ("webtier.image.pullPolicy=Sometimes", "pullPolicy"),
             ("webtier.serviceAccount.roleArn=role/x", "roleArn"),
+            ("auth.mode=basic", "mode"),
+            ("auth.mode=oidc,auth.oidc.issuer=http://idp.example,auth.oidc.clientId=page", "issuer"),
+            ("courseHarness.enabled=yes", "enabled"),
         };
         var data = new TheoryData<int, string, string>();
         foreach (var helm in new[] { 3, 4 })

@@ -46,7 +46,9 @@ public class ChartNotesTests
         var notes = RenderNotes(helm);
         Assert.Contains("rollout status deployment/imagerec-image-recognition-webtier", notes);
         Assert.Contains("kind: RecognitionPool", notes);
-        Assert.Contains("curl -F image=@cat.jpg 'http://imagerec.local/v1/images?wait=10'", notes);
+        Assert.Contains("port-forward service/imagerec-image-recognition-webtier 8080:80", notes);
+        Assert.Contains("curl -F image=@cat.jpg 'http://127.0.0.1:8080/v1/images?wait=10'", notes);
+        Assert.Contains("Sign-in is off (auth.mode=none)", notes);
         Assert.Contains("helm test imagerec -n imagerec", notes);
         Assert.Contains("roleArn is empty", notes);
         Assert.DoesNotContain("<no value>", notes);
@@ -62,5 +64,16 @@ public class ChartNotesTests
         Assert.Contains("port-forward service/imagerec-image-recognition-webtier 8080:80", notes);
         Assert.Contains("get rpool gpu -w", notes);
         Assert.DoesNotContain("roleArn is empty", notes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public void Notes_show_the_bearer_token_when_sign_in_is_on(int helm)
+    {
+        var notes = RenderNotes(helm, "ingress.enabled=true", "auth.mode=oidc",
+            "auth.oidc.issuer=https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool", "auth.oidc.clientId=page-client");
+        Assert.Contains("TOKEN: an access token from https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool for the client page-client", notes);
+        Assert.Contains("curl -H \"Authorization: Bearer $TOKEN\" -F image=@cat.jpg 'http://imagerec.local/v1/images?wait=10'", notes);
+        Assert.DoesNotContain("Sign-in is off", notes);
     }
 }

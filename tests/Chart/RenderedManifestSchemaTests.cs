@@ -49,7 +49,7 @@ public class RenderedManifestSchemaTests
     {
         var kinds = RenderedChart.Manifests(4, ChartUnderTest.DefaultValues).Select(m => $"{m["kind"]}").Order().ToList();
         Assert.Equal(
-            ["ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Deployment", "Ingress", "NetworkPolicy", "NetworkPolicy",
+            ["ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Deployment", "NetworkPolicy", "NetworkPolicy",
              "Pod", "PodDisruptionBudget", "PodDisruptionBudget", "Service", "Service", "ServiceAccount", "ServiceAccount"],
             kinds);
     }

@@ -7,8 +7,9 @@ using ImageRec.Tests.Infrastructure;
 namespace ImageRec.Tests.EndToEnd;
 
 /// <summary>
-/// A second web tier on the `make run` stack's emulator, with a tight upload limit: a caller over
-/// the limit gets 429, Retry-After and problem+json; nothing over the limit is stored or queued.
+/// A second web tier on the `make run` stack's emulator and sign-in, with a tight upload limit: a caller
+/// over the limit gets 429, Retry-After and problem+json; nothing over the limit is stored or queued;
+/// the limit is per signed-in user, so another user from the same address still gets through.
 /// </summary>
 [Collection(LocalStackCollection.Name)]
 public sealed class UploadRateLimitTests(LocalStackFixture stack)
@@ -16,61 +17,45 @@ public sealed class UploadRateLimitTests(LocalStackFixture stack)
     [Fact]
     public async Task Uploads_over_the_limit_get_429_with_retry_after()
     {
-        var port = FreePorts.One();
-        var webtier = Path.Combine(RepositoryPaths.Root, "webtier", "bin", RepositoryPaths.Configuration, "net10.0", "imagerec-webtier");
-        var start = new ProcessStartInfo(webtier, ["--urls", $"http://127.0.0.1:{port}", "--RateLimit:UploadsPerSecond=1", "--RateLimit:Burst=2"])
+        await using var webTier = await WebTierProcess.StartAsync(new Dictionary<string, string>(WebTierProcess.OnEmulator(stack.Emulator, "imagerec-requests"))
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        start.Environment["Aws__ServiceUrl"] = stack.Emulator.ToString().TrimEnd('/');
-        start.Environment["Aws__AccessKeyId"] = "local";
-        start.Environment["Aws__SecretAccessKey"] = "local";
-        start.Environment["Queue__RequestQueue"] = "imagerec-requests";
-        using var process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var baseUri = new Uri($"http://127.0.0.1:{port}/");
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                try
-                {
-                    using var ready = await stack.Http.GetAsync(new Uri(baseUri, "readyz"));
-                    if (ready.IsSuccessStatusCode) break;
-                }
-                catch (HttpRequestException) { }
-                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "second web tier not ready");
-                await Task.Delay(200);
-            }
+            ["RateLimit__UploadsPerSecond"] = "1",
+            ["RateLimit__Burst"] = "2",
+            ["Auth__Mode"] = "Oidc",
+            ["Auth__Authority"] = stack.Identity,
+            ["Auth__Audience"] = "imagerec",
+            ["Auth__RequireHttpsMetadata"] = "false",
+        });
+        using var alice = await stack.ClientForAsync("alice");
+        using var bob = await stack.ClientForAsync("bob");
 
-            var image = File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", "img_15.jpg"));
-            // Ten at once against a bucket of 2 refilled at 1 per second: at most 2 + (seconds elapsed) get through.
-            var clock = Stopwatch.StartNew();
-            var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
-            {
-                var file = new ByteArrayContent(image);
-                file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-                return stack.Http.PostAsync(new Uri(baseUri, "v1/images"), new MultipartFormDataContent { { file, "image", "small.jpg" } });
-            }));
-            var allowed = 2 + (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
-
-            var accepted = statuses.Count(r => r.StatusCode == HttpStatusCode.Accepted);
-            var limited = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToArray();
-            Assert.Equal(10, accepted + limited.Length);
-            Assert.InRange(accepted, 2, allowed);
-            Assert.NotEmpty(limited);
-            Assert.All(limited, r => Assert.True(r.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1)));
-            var problem = JsonDocument.Parse(await limited[0].Content.ReadAsStringAsync()).RootElement;
-            Assert.Equal("application/problem+json", limited[0].Content.Headers.ContentType?.MediaType);
-            Assert.Equal("rate-limited", problem.GetProperty("reason").GetString());
-            foreach (var response in statuses) response.Dispose();
-        }
-        finally
+        var image = File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", "img_15.jpg"));
+        Task<HttpResponseMessage> UploadAsync(HttpClient client)
         {
-            ProcessSignals.Send(process.Id, ProcessSignals.SigTerm);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            var file = new ByteArrayContent(image);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            return client.PostAsync(new Uri(webTier.BaseAddress, "v1/images"), new MultipartFormDataContent { { file, "image", "small.jpg" } });
         }
+
+        // Ten at once against a bucket of 2 refilled at 1 per second: at most 2 + (seconds elapsed) get through.
+        var clock = Stopwatch.StartNew();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => UploadAsync(alice)));
+        var allowed = 2 + (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
+
+        var accepted = statuses.Count(r => r.StatusCode == HttpStatusCode.Accepted);
+        var limited = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToArray();
+        Assert.Equal(10, accepted + limited.Length);
+        Assert.InRange(accepted, 2, allowed);
+        Assert.NotEmpty(limited);
+        Assert.All(limited, r => Assert.True(r.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1)));
+        var problem = JsonDocument.Parse(await limited[0].Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("application/problem+json", limited[0].Content.Headers.ContentType?.MediaType);
+        Assert.Equal("rate-limited", problem.GetProperty("reason").GetString());
+        foreach (var response in statuses) response.Dispose();
+
+        // Alice emptied her bucket; bob, from the same address, has his own: his burst of 2 gets through.
+        var bobs = await Task.WhenAll(UploadAsync(bob), UploadAsync(bob));
+        Assert.All(bobs, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        foreach (var response in bobs) response.Dispose();
     }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using System.Text;
+using ImageRec.LoadGen;
 
 namespace ImageRec.Tests.Infrastructure;
 
@@ -7,12 +9,15 @@ namespace ImageRec.Tests.Infrastructure;
 /// The stack `make run` starts (emulator, operator in local mode with its workers, web tier), started through the same script
 /// (eng/run-local.sh) on free ports, shared by the tests of the "local-stack" collection and stopped
 /// with SIGTERM — the way Ctrl-C stops it — when they are done.
+/// <para>Sign-in is on, as in `make run`: <see cref="Http"/> carries a token of <see cref="DefaultUser"/>;
+/// <see cref="ClientForAsync"/> gives a client signed in as someone else.</para>
 /// </summary>
 public sealed class LocalStackFixture : IAsyncLifetime
 {
     /// <summary>The pool's minimum (WORKERS); the operator may scale up to <see cref="MaxWorkers"/>.</summary>
     public const int Workers = 2;
     public const int MaxWorkers = 4;
+    public const string DefaultUser = "test-user";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private Process? _process;
@@ -21,8 +26,12 @@ public sealed class LocalStackFixture : IAsyncLifetime
     public Uri WebTier { get; private set; } = null!;
     public Uri Emulator { get; private set; } = null!;
     public Uri Operator { get; private set; } = null!;
+
+    /// <summary>The local OpenID provider's issuer, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string Identity { get; private set; } = null!;
     public int FirstWorkerPort { get; private set; }
     public string RunDirectory { get; } = Path.Combine(Path.GetTempPath(), "imagerec-stack-" + Guid.NewGuid().ToString("N")[..8]);
+    /// <summary>Signed in as <see cref="DefaultUser"/>.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     public string Output { get { lock (_output) return _output.ToString(); } }
@@ -32,10 +41,12 @@ public sealed class LocalStackFixture : IAsyncLifetime
         var webPort = FreePorts.One();
         var emulatorPort = FreePorts.One();
         var operatorPort = FreePorts.One();
+        var identityPort = FreePorts.One();
         FirstWorkerPort = FreePorts.Range(MaxWorkers);
         Operator = new Uri($"http://127.0.0.1:{operatorPort}/");
         WebTier = new Uri($"http://127.0.0.1:{webPort}/");
         Emulator = new Uri($"http://127.0.0.1:{emulatorPort}/");
+        Identity = $"http://127.0.0.1:{identityPort}";
 
         var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root, "eng", "run-local.sh")])
         {
@@ -49,6 +60,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
         start.Environment["WORKERS"] = Workers.ToString();
         start.Environment["MAX_WORKERS"] = MaxWorkers.ToString();
         start.Environment["OPERATOR_PORT"] = operatorPort.ToString();
+        start.Environment["IDENTITY_PORT"] = identityPort.ToString();
+        start.Environment["AUTH"] = "oidc";
         start.Environment["SHARED_DIR"] = RepositoryPaths.Shared;
         start.Environment["CONFIGURATION"] = RepositoryPaths.Configuration;
         start.Environment["RUN_DIR"] = RunDirectory;
@@ -70,7 +83,23 @@ public sealed class LocalStackFixture : IAsyncLifetime
         {
             throw new TimeoutException($"the local stack was not ready within {StartTimeout}:\n{Output}\n{Logs()}");
         }
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenForAsync(DefaultUser));
     }
+
+    /// <summary>An access token for <paramref name="user"/> from the stack's OpenID provider (password grant).</summary>
+    public async Task<string> TokenForAsync(string user)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return await SignIn.PasswordGrantAsync(http, WebTier, user, CancellationToken.None)
+            ?? throw new InvalidOperationException("the local stack runs without sign-in");
+    }
+
+    /// <summary>A client signed in as <paramref name="user"/>; dispose it.</summary>
+    public async Task<HttpClient> ClientForAsync(string user) => new()
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", await TokenForAsync(user)) },
+    };
 
     private void Append(string? line)
     {

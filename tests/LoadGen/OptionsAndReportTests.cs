@@ -24,6 +24,23 @@ public sealed class OptionsAndReportTests
         Assert.Throws<ArgumentException>(() => LoadGenOptions.Parse(["--images", "x", .. extra]));
 
     [Fact]
+    public void A_token_or_a_user_to_sign_in_as_but_not_both()
+    {
+        Assert.Equal("abc.def.ghi", LoadGenOptions.Parse(["--images", "x", "--token", "abc.def.ghi"]).Token);
+        Assert.Equal("alice", LoadGenOptions.Parse(["--images", "x", "--user=alice"]).User);
+        Assert.Throws<ArgumentException>(() => LoadGenOptions.Parse(["--images", "x", "--token", "t", "--user", "alice"]));
+    }
+
+    [Fact]
+    public void The_token_is_sent_as_a_bearer_token()
+    {
+        using var client = LoadRunner.CreateClient(LoadGenOptions.Parse(["--images", "x", "--token", "abc.def.ghi"]));
+        Assert.Equal("Bearer abc.def.ghi", client.DefaultRequestHeaders.Authorization?.ToString());
+        using var anonymous = LoadRunner.CreateClient(LoadGenOptions.Parse(["--images", "x"]));
+        Assert.Null(anonymous.DefaultRequestHeaders.Authorization);
+    }
+
+    [Fact]
     public void Images_are_required() => Assert.Throws<ArgumentException>(() => LoadGenOptions.Parse(["--count", "5"]));
 
     [Fact]

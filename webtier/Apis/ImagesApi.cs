@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using ImageRec.Common.Contracts;
+using ImageRec.WebTier.Auth;
 using ImageRec.WebTier.Jobs;
 using ImageRec.WebTier.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,17 +8,17 @@ using Microsoft.Extensions.Options;
 
 namespace ImageRec.WebTier.Apis;
 
-/// <summary>The v1 images API: upload an image for classification and read its result.</summary>
+/// <summary>
+/// The v1 images API: upload an image for classification and read its result. Every route works on the
+/// caller's own images (<see cref="Owner.From"/>); another user's id is answered like an unknown one, 404.
+/// </summary>
 public static class ImagesApi
 {
-    /// <summary>Until sign-in arrives every image belongs to this owner.</summary>
-    public const string AnonymousOwner = "anonymous";
-
     private static readonly string[] ImageFields = ["image", "inputFile", "file"];
 
     public static RouteGroupBuilder MapImagesApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/images").WithTags("Images");
+        var group = endpoints.MapGroup("/v1/images").WithTags("Images").RequireAuthorization();
         group.MapPost("/", UploadAsync).DisableAntiforgery().RequireRateLimiting(UploadRateLimit.Policy);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync).WithName(nameof(GetAsync));
@@ -31,7 +33,7 @@ public static class ImagesApi
     /// or 202 when it is not ready within <c>wait</c> seconds.
     /// </summary>
     public static async Task<Results<Ok<RecognitionResult>, AcceptedAtRoute<RecognitionResult>, ProblemHttpResult>> UploadAsync(
-        HttpRequest request, UploadReader reader, JobSubmitter submitter,
+        HttpRequest request, ClaimsPrincipal user, UploadReader reader, JobSubmitter submitter,
         IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         if (!TryParseWait(request.Query["wait"], options.Value.MaxWaitSeconds, out var wait))
@@ -43,7 +45,7 @@ public static class ImagesApi
         if (rejection is not null) return rejection.ToProblem();
         using (image)
         {
-            var result = await submitter.SubmitAsync(AnonymousOwner, image!, wait, cancellationToken);
+            var result = await submitter.SubmitAsync(Owner.From(user), image!, wait, cancellationToken);
             return result.Status == JobStatus.Queued
                 ? TypedResults.AcceptedAtRoute(result, nameof(GetAsync), new { id = result.Id })
                 : TypedResults.Ok(result);
@@ -52,15 +54,16 @@ public static class ImagesApi
 
     /// <summary><c>GET /v1/images/{id}</c>: the result, <c>queued</c> while it is not there yet, or 404.</summary>
     public static async Task<Results<Ok<RecognitionResult>, ProblemHttpResult>> GetAsync(
-        string id, ResultStore results, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, ResultStore results, CancellationToken cancellationToken)
     {
         // Ids are UUIDs we minted; anything else cannot exist (and never reaches S3 as a key).
         if (!Guid.TryParseExact(id, "D", out _)) return NotFound(id);
 
-        var result = await results.GetResultAsync(AnonymousOwner, id, cancellationToken);
+        var owner = Owner.From(user);
+        var result = await results.GetResultAsync(owner, id, cancellationToken);
         if (result is not null) return TypedResults.Ok(result);
-        if (await results.InputExistsAsync(AnonymousOwner, id, cancellationToken))
-            return TypedResults.Ok(new RecognitionResult { Id = id, Owner = AnonymousOwner, Status = JobStatus.Queued });
+        if (await results.InputExistsAsync(owner, id, cancellationToken))
+            return TypedResults.Ok(new RecognitionResult { Id = id, Owner = owner, Status = JobStatus.Queued });
         return NotFound(id);
     }
 
@@ -71,7 +74,7 @@ public static class ImagesApi
     /// <c>label</c> keeps those with that label among their top labels; pass <c>nextCursor</c> back as <c>cursor</c>.
     /// </summary>
     public static async Task<Results<Ok<ImageList>, ProblemHttpResult>> ListAsync(
-        string? label, string? cursor, int? limit, ImageCatalog catalog, CancellationToken cancellationToken)
+        string? label, string? cursor, int? limit, ClaimsPrincipal user, ImageCatalog catalog, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > ImageCatalog.MaxPageSize)
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query",
@@ -81,26 +84,29 @@ public static class ImagesApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query",
                 detail: "'cursor' must be a nextCursor from a previous page.",
                 extensions: new Dictionary<string, object?> { ["reason"] = "invalid-cursor" });
-        var page = await catalog.ListAsync(AnonymousOwner, string.IsNullOrWhiteSpace(label) ? null : label, cursor, limit ?? 20, cancellationToken);
+        var page = await catalog.ListAsync(Owner.From(user), string.IsNullOrWhiteSpace(label) ? null : label, cursor, limit ?? 20, cancellationToken);
         return TypedResults.Ok(new ImageList(page.Items, page.NextCursor));
     }
 
     /// <summary><c>GET /v1/images/{id}/content</c>: the uploaded image as it was stored.</summary>
-    public static async Task<IResult> GetContentAsync(string id, ImageCatalog catalog, HttpContext context, CancellationToken cancellationToken)
+    public static async Task<IResult> GetContentAsync(string id, ClaimsPrincipal user, ImageCatalog catalog, HttpContext context, CancellationToken cancellationToken)
     {
         if (!Guid.TryParseExact(id, "D", out _)) return NotFound(id);
-        var content = await catalog.OpenContentAsync(AnonymousOwner, id, cancellationToken);
+        var content = await catalog.OpenContentAsync(Owner.From(user), id, cancellationToken);
         if (content is null) return NotFound(id);
         context.Response.RegisterForDispose(content);
         return TypedResults.Stream(content.ResponseStream, content.Headers.ContentType ?? "application/octet-stream");
     }
 
-    /// <summary><c>DELETE /v1/images/{id}</c>: removes the image and its result; 204 whether or not they were still there.</summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ImageCatalog catalog, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>DELETE /v1/images/{id}</c>: removes the caller's image and its result; 204 when the image was
+    /// there, 404 when the caller has no such image (never had it, already deleted it, or it is someone
+    /// else's). Repeating a delete changes nothing.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, ImageCatalog catalog, CancellationToken cancellationToken)
     {
         if (!Guid.TryParseExact(id, "D", out _)) return NotFound(id);
-        await catalog.DeleteAsync(AnonymousOwner, id, cancellationToken);
-        return TypedResults.NoContent();
+        return await catalog.DeleteAsync(Owner.From(user), id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
     }
 
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(

@@ -47,11 +47,16 @@ public sealed class ImageCatalog(IAmazonS3 s3, ResultStore results, IOptions<Sto
         return new Page(items, next < ids.Count ? ids[next - 1] : null);
     }
 
-    /// <summary>Deletes the image and its result. Idempotent: what is already gone stays gone.</summary>
-    public async Task DeleteAsync(string owner, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the image and its result; true when the image was there. Idempotent: what is already gone
+    /// stays gone, and a result left without its image (a worker finishing late) goes too.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string owner, string id, CancellationToken cancellationToken)
     {
+        var existed = await results.InputExistsAsync(owner, id, cancellationToken);
         await s3.DeleteObjectAsync(storage.Value.InputBucket, StorageOptions.InputKey(owner, id), cancellationToken);
         await s3.DeleteObjectAsync(storage.Value.ResultBucket, StorageOptions.ResultKey(owner, id), cancellationToken);
+        return existed;
     }
 
     /// <summary>The stored image, or null when there is none; dispose the response.</summary>

@@ -15,7 +15,7 @@ public static class PoolApi
 
     public static RouteGroupBuilder MapPoolApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/pool").WithTags("Pool");
+        var group = endpoints.MapGroup("/v1/pool").WithTags("Pool").RequireAuthorization();
         group.MapGet("/", GetAsync);
         return group;
     }

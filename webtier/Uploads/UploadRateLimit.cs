@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using ImageRec.WebTier.Auth;
 
 namespace ImageRec.WebTier.Uploads;
 
 /// <summary>
-/// ASP.NET Core's rate limiter on the upload routes: one token bucket per caller — the signed-in user
-/// once sign-in exists, until then the client address — and 429 with Retry-After and problem+json when
-/// it is empty.
+/// ASP.NET Core's rate limiter on the upload routes: one token bucket per caller — the signed-in user,
+/// or the client address for callers without a token (the course harness, <c>Auth:Mode=None</c>) — and
+/// 429 with Retry-After and problem+json when it is empty. Runs after authentication.
 /// </summary>
 public static class UploadRateLimit
 {
@@ -52,7 +53,7 @@ public static class UploadRateLimit
 
     /// <summary>Who is uploading: the signed-in user when there is one, otherwise the client address.</summary>
     private static string CallerOf(HttpContext context) =>
-        context.User.Identity?.IsAuthenticated == true && context.User.Identity.Name is { } user
+        Owner.SignedInUser(context.User) is { } user
             ? "user:" + user
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }

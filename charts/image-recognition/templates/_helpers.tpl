@@ -107,6 +107,35 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end -}}
 
+{{/* The web tier's sign-in settings (webtier/Auth/AuthOptions.cs) and the course-harness switch. */}}
+{{- define "imagerec.authEnv" -}}
+- name: Auth__Mode
+  value: {{ ternary "Oidc" "None" (eq .Values.auth.mode "oidc") | quote }}
+{{- if eq .Values.auth.mode "oidc" }}
+- name: Auth__Authority
+  value: {{ .Values.auth.oidc.issuer | quote }}
+{{- with .Values.auth.oidc.audience }}
+- name: Auth__Audience
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.auth.oidc.clientId }}
+- name: Auth__ClientId
+  value: {{ . | quote }}
+{{- end }}
+- name: Auth__Scope
+  value: {{ .Values.auth.oidc.scope | quote }}
+{{- /* The page signs in from the browser: discovery and the token exchange must pass its CSP. */}}
+- name: WebPage__ConnectSources__0
+  value: {{ .Values.auth.oidc.issuer | quote }}
+{{- range $i, $origin := .Values.auth.oidc.pageOrigins }}
+- name: WebPage__ConnectSources__{{ add1 $i }}
+  value: {{ $origin | quote }}
+{{- end }}
+{{- end }}
+- name: CourseHarness__Enabled
+  value: {{ .Values.courseHarness.enabled | toString | quote }}
+{{- end -}}
+
 {{/* Writable /tmp for a read-only root filesystem (.NET needs it). */}}
 {{- define "imagerec.tmpVolume" -}}
 - name: tmp

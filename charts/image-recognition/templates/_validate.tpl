@@ -20,6 +20,16 @@
 {{- if and .Values.webtier.pdb.create (lt (int .Values.webtier.replicaCount) 2) (eq (int .Values.webtier.pdb.maxUnavailable) 0) -}}
 {{- fail "webtier.pdb.maxUnavailable=0 with fewer than 2 replicas blocks every node drain" -}}
 {{- end -}}
+{{- if eq .Values.auth.mode "oidc" -}}
+{{- if not .Values.auth.oidc.issuer -}}
+{{- fail "auth.mode=oidc needs auth.oidc.issuer, the provider's issuer URL (Cognito: https://cognito-idp.REGION.amazonaws.com/USER_POOL_ID)" -}}
+{{- end -}}
+{{- if not (or .Values.auth.oidc.audience .Values.auth.oidc.clientId) -}}
+{{- fail "auth.mode=oidc needs auth.oidc.audience or auth.oidc.clientId: the web tier accepts only tokens meant for it" -}}
+{{- end -}}
+{{- else if and .Values.ingress.enabled (not .Values.auth.allowAnonymousWithIngress) -}}
+{{- fail "auth.mode=none with ingress.enabled lets anyone who reaches the Ingress read and delete every image: set auth.mode=oidc (with auth.oidc.issuer), or auth.allowAnonymousWithIngress=true for a closed network" -}}
+{{- end -}}
 {{- if and .Values.ingress.tls (not .Values.ingress.hostname) -}}
 {{- fail "ingress.tls needs ingress.hostname (the certificate is issued for a host)" -}}
 {{- end -}}
