@@ -6,13 +6,15 @@ namespace ImageRec.Tests.Browser;
 
 /// <summary>
 /// The web page in a real headless Chromium (Debian's, driven by playwright-core from Node; see
-/// page.mjs beside this file) against the stack `make run` starts: photos picked and dropped, each
-/// card's label checked against expected.csv, a label filter, a delete by keyboard, the pool panel.
+/// page.mjs beside this file) against the stack `make run` starts: sign-in at its OpenID provider,
+/// photos picked and dropped, each card's label checked against expected.csv, a label filter, a delete
+/// by keyboard, the pool panel.
 /// Screenshots go to artifacts/browser/.
 /// </summary>
 [Collection(LocalStackCollection.Name)]
 public sealed class WebPageBrowserTests(LocalStackFixture stack)
 {
+    private const string User = "browser-user";
     private static readonly string[] Screenshots = ["01-uploaded.png", "02-filtered.png", "03-deleted.png", "04-pool.png"];
 
     [Fact]
@@ -30,6 +32,8 @@ public sealed class WebPageBrowserTests(LocalStackFixture stack)
         await File.WriteAllTextAsync(scenario, JsonSerializer.Serialize(new
         {
             url = stack.WebTier.ToString(),
+            provider = stack.Identity,
+            user = User,
             screenshots = directory,
             picked = new[] { first, others[0], others[1] }.Select(Photo),
             dropped = Photo(others[2]),
@@ -45,17 +49,18 @@ public sealed class WebPageBrowserTests(LocalStackFixture stack)
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(file.FullName)[..4]);
         }
 
-        // What the page did is what the API holds: the deleted image is gone, the others are there.
+        // What the page did is what the API holds for that user: the deleted image is gone, the others are there.
+        using var user = await stack.ClientForAsync(User);
         var result = BrowserScript.Result(output);
         var deleted = result.GetProperty("deleted").GetString()!;
-        using (var gone = await stack.Http.GetAsync(new Uri(stack.WebTier, $"v1/images/{deleted}")))
+        using (var gone = await user.GetAsync(new Uri(stack.WebTier, $"v1/images/{deleted}")))
             Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         foreach (var uploaded in result.GetProperty("ids").EnumerateObject().Where(p => p.Value.GetString() != deleted))
         {
             var id = uploaded.Value.GetString()!;
-            var image = JsonDocument.Parse(await stack.Http.GetStringAsync(new Uri(stack.WebTier, $"v1/images/{id}"))).RootElement;
+            var image = JsonDocument.Parse(await user.GetStringAsync(new Uri(stack.WebTier, $"v1/images/{id}"))).RootElement;
             Assert.Equal(all.Single(e => e.File == uploaded.Name).Index, image.GetProperty("labels")[0].GetProperty("index").GetInt32());
-            using var cleanUp = await stack.Http.DeleteAsync(new Uri(stack.WebTier, $"v1/images/{id}"));
+            using var cleanUp = await user.DeleteAsync(new Uri(stack.WebTier, $"v1/images/{id}"));
         }
     }
 

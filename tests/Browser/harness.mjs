@@ -22,3 +22,19 @@ export async function start(name, { height }) {
   const page = await (await browser.newContext({ viewport: { width: 1280, height } })).newPage();
   return { scenario, log, browser, page };
 }
+
+/**
+ * Signs in at the OpenID provider's form after the page redirected there (authorization code with
+ * PKCE): checks the S256 challenge, enters the user name, and waits until the page is back and ready.
+ */
+export async function signInAtProvider(page, { provider, url, user }, log) {
+  const providerOrigin = new URL(provider).origin, pageOrigin = new URL(url).origin;
+  await page.waitForURL(address => address.origin === providerOrigin);
+  const request = new URL(page.url()).searchParams;
+  log(`  at the provider: code_challenge_method=${request.get('code_challenge_method')}, redirect_uri=${request.get('redirect_uri')}`);
+  check(request.get('code_challenge_method') === 'S256' && request.get('code_challenge')?.length === 43, 'the page must send a S256 code challenge');
+  await page.locator('input[name="username"]').fill(user);
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL(address => address.origin === pageOrigin);
+  await page.locator('body[data-ready="true"]').waitFor();
+}

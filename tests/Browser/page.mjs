@@ -1,27 +1,28 @@
 // Drives the web page in headless Chromium (Debian's /usr/bin/chromium through playwright-core)
-// against a running stack, as a person would: upload photos with the file picker and by drag and
-// drop, read each card's label, filter, delete with the keyboard, read the pool panel.
+// against a running stack, as a person would: sign in at the stack's OpenID provider, upload photos
+// with the file picker and by drag and drop, read each card's label, filter, delete with the keyboard, read the pool panel.
 //
 //   node tests/Browser/page.mjs scenario.json
 //
-// scenario.json: { "url": "http://127.0.0.1:8080/", "screenshots": "artifacts/browser",
+// scenario.json: { "url": "http://127.0.0.1:8080/", "provider": issuer, "user": name, "screenshots": "artifacts/browser",
 //                  "picked": [{ "path", "file", "label" }, …], "dropped": { "path", "file", "label" } }
 // Prints one line per step, and `RESULT {json}` last: the ids uploaded and the id deleted.
 // Exits 1 on the first failed check, after a screenshot (failure.png) and what the page showed.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { check, CheckFailed, start } from './harness.mjs';
+import { check, CheckFailed, signInAtProvider, start } from './harness.mjs';
 
 const STEP_TIMEOUT = 90_000;
 const { scenario, log, browser, page } = await start('browser', { height: 900 });
 page.setDefaultTimeout(STEP_TIMEOUT);
 
-// Script errors and Content-Security-Policy violations end up here: the page must have none. (A web
-// tier without sign-in answers /v1/auth/config with 404, which the page reads as local mode.)
+// Script errors and Content-Security-Policy violations end up here: the page must have none (the
+// provider's own page, e.g. its missing favicon, is not ours).
 const problems = [];
+const pageOrigin = new URL(scenario.url).origin;
 page.on('console', message => {
-  if (message.type() === 'error' && !message.location().url?.endsWith('/v1/auth/config'))
+  if (message.type() === 'error' && new URL(message.location().url || page.url()).origin === pageOrigin)
     problems.push(`console: ${message.text()} (${message.location().url})`);
 });
 page.on('pageerror', error => problems.push(`page error: ${error.message}`));
@@ -38,10 +39,12 @@ try {
   log(`open ${scenario.url}`);
   await page.goto(scenario.url);
   await page.locator('body[data-ready="true"]').waitFor();
+  log(`sign in as ${scenario.user} at ${scenario.provider}`);
+  await page.locator('#sign-in').click();
+  await signInAtProvider(page, scenario, log);
   const session = await page.locator('#session-text').textContent();
   log(`session: "${session}"`);
-  check(/local mode, not signed in/i.test(session), `the page should say it is in local mode, not signed in; it says "${session}"`);
-  check(await page.locator('#sign-in').isHidden(), 'local mode shows no sign-in button');
+  check(session === `Signed in as ${scenario.user}`, `the page should say "Signed in as ${scenario.user}"; it says "${session}"`);
   await page.locator('#gallery-status').filter({ hasNotText: 'Loading' }).waitFor();
 
   const uploads = [...scenario.picked, scenario.dropped];
@@ -119,7 +122,11 @@ try {
   await cardOf(doomedId).waitFor({ state: 'detached' });
   const focused = await page.evaluate(() => document.activeElement?.closest('#cards, .gallery') !== null);
   check(focused, 'after a delete the keyboard focus should stay in the gallery');
-  const status = (await page.request.get(new URL(`/v1/images/${doomedId}`, scenario.url).toString())).status();
+  // Asked with the page's own token: the image is gone for its owner, not merely hidden from others.
+  // (From Node, not the page: the page's console would log the 404 as an error.)
+  const { accessToken } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('imagerec.auth.tokens')));
+  const status = (await page.request.get(new URL(`/v1/images/${doomedId}`, scenario.url).toString(),
+    { headers: { Authorization: `Bearer ${accessToken}` } })).status();
   log(`  card gone; GET /v1/images/${doomedId} answers ${status}`);
   check(status === 404, `a deleted image should be 404, got ${status}`);
   await screenshot('03-deleted.png');

@@ -4,12 +4,12 @@
 //
 //   node tests/Browser/sign-in.mjs scenario.json
 //
-// scenario.json: { "url": page, "provider": the OpenID provider's origin, "user": a username,
+// scenario.json: { "url": page, "provider": the OpenID provider's issuer, "user": a username,
 //                  "screenshots": folder }. The provider's sign-in page has a `username` input and
 // a submit button. Prints one line per step; exits 1 on the first failed check.
 
 import path from 'node:path';
-import { check, CheckFailed, start } from './harness.mjs';
+import { check, CheckFailed, signInAtProvider as signIn, start } from './harness.mjs';
 
 const { scenario, log, browser, page } = await start('sign-in', { height: 800 });
 page.setDefaultTimeout(30_000);
@@ -23,19 +23,13 @@ page.on('console', message => {
   problems.push(`console: ${message.text()} (${message.location().url})`);
 });
 
-const providerOrigin = new URL(scenario.provider).origin;
 const sessionText = () => page.locator('#session-text').textContent();
+const signInAtProvider = () => signIn(page, scenario, log);
 
-async function signInAtProvider() {
-  await page.waitForURL(url => url.origin === providerOrigin);
-  const request = new URL(page.url()).searchParams;
-  log(`  at the provider: code_challenge_method=${request.get('code_challenge_method')}, redirect_uri=${request.get('redirect_uri')}`);
-  check(request.get('code_challenge_method') === 'S256' && request.get('code_challenge')?.length === 43, 'the page must send a S256 code challenge');
-  await page.locator('input[name="username"]').fill(scenario.user);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL(url => url.origin === pageOrigin);
-  await page.locator('body[data-ready="true"]').waitFor();
-}
+// Every request the browser sends to the provider, to see that sign-out went through end_session.
+const providerOrigin = new URL(scenario.provider).origin;
+const providerRequests = [];
+page.on('request', request => { if (new URL(request.url()).origin === providerOrigin) providerRequests.push(new URL(request.url())); });
 
 try {
   log(`open ${scenario.url}`);
@@ -73,6 +67,10 @@ try {
   await page.locator('body[data-ready="true"]').waitFor();
   check(await sessionText() === 'Not signed in', `after sign-out the page should say "Not signed in", not "${await sessionText()}"`);
   check(await page.evaluate(() => sessionStorage.length) === 0, 'sign-out clears the session');
+  const endSession = providerRequests.find(u => u.pathname === '/logout');
+  log(`  end-session request: ${endSession ?? 'none'}`);
+  check(endSession?.searchParams.get('id_token_hint') && endSession.searchParams.get('client_id'),
+    'sign-out must go through the provider\'s end_session_endpoint with id_token_hint and client_id');
   await page.screenshot({ path: path.join(scenario.screenshots, 'sign-in-02-signed-out.png') });
 
   check(problems.length === 0, `the page logged errors:\n  ${problems.join('\n  ')}`);

@@ -22,4 +22,12 @@ public sealed class PoolStatusTests(LocalStackFixture stack)
         Assert.True(pool.GetProperty("queueDepth").GetInt64() >= 0);
         Assert.Contains(pool.GetProperty("conditions").EnumerateArray(), c => c.GetProperty("type").GetString() == "Ready");
     }
+
+    [Fact]
+    public async Task The_pool_is_only_shown_to_signed_in_callers()
+    {
+        using var anonymous = new HttpClient();
+        using var response = await anonymous.GetAsync(new Uri(stack.WebTier, "v1/pool"));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
 }

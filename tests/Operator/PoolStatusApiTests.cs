@@ -6,7 +6,7 @@ using ImageRec.Operator.Kubernetes;
 using ImageRec.Operator.Status;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Operator.Controllers;
-using ImageRec.WebTier.Pool;
+using ImageRec.Tests.WebTier;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,14 +94,7 @@ public sealed class PoolStatusApiTests : IAsyncLifetime
         await _cluster.CreatePoolAsync("photos");
         await SetStatusAsync("photos", replicas: 2, waiting: 9);
         await using var @operator = await OperatorAsync(_cluster.OperatorClient());
-        await using var webTier = await LoopbackApp.StartAsync(
-            builder =>
-            {
-                builder.Configuration["Pool:StatusUrl"] = new Uri(@operator.Address, $"status/{OperatorTestCluster.Namespace}/photos").ToString();
-                builder.Services.AddProblemDetails();
-                builder.Services.AddPoolStatus(builder.Configuration);
-            },
-            app => app.MapPoolApi());
+        await using var webTier = await PoolApiTests.WebTierAsync(new Uri(@operator.Address, $"status/{OperatorTestCluster.Namespace}/photos").ToString());
 
         var (_, pool) = await OperatorTestCluster.EventuallyAsync(() => GetAsync(new Uri(webTier.Address, "v1/pool")),
             r => r.Status == HttpStatusCode.OK, "pool status through the web tier");

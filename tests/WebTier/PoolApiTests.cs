@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ImageRec.Operator.Entities;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.WebTier.Auth;
 using ImageRec.WebTier.Pool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -40,18 +41,21 @@ public sealed class PoolApiTests
     private static Task<LoopbackApp> OperatorAsync(Func<HttpContext, Task> status) =>
         LoopbackApp.StartAsync(_ => { }, app => app.MapGet("/status/imagerec/photos", status));
 
-    private static Task<LoopbackApp> WebTierAsync(string? statusUrl, TimeSpan? timeout = null) => LoopbackApp.StartAsync(
+    /// <summary>A web tier with just <c>/v1/pool</c> (no sign-in) reading <paramref name="statusUrl"/>.</summary>
+    internal static Task<LoopbackApp> WebTierAsync(string? statusUrl, TimeSpan? timeout = null) => LoopbackApp.StartAsync(
         builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Pool:StatusUrl"] = statusUrl,
                 ["Pool:Timeout"] = (timeout ?? TimeSpan.FromSeconds(5)).ToString(),
+                ["Auth:Mode"] = "None",
             });
             builder.Services.AddProblemDetails();
+            builder.Services.AddImageRecAuth(builder.Configuration);
             builder.Services.AddPoolStatus(builder.Configuration);
         },
-        app => app.MapPoolApi());
+        app => app.UseImageRecAuth().MapPoolApi());
 
     private static async Task<(HttpResponseMessage Response, JsonElement Body)> GetPoolAsync(LoopbackApp webTier)
     {
