@@ -10,7 +10,7 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint bench load
+.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint bench load bad-input-doc
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
@@ -53,6 +53,11 @@ bench-e2e: build
 crds: build
 	operator/bin/$(CONFIGURATION)/net10.0/imagerec-operator crds crds
 	cp crds/recognitionpools.imagerec.io.yaml charts/image-recognition/crds/
+
+# docs/bad-input.md's table is generated from tests/BadInput/BadInputCases.cs; a test fails when it is stale.
+bad-input-doc: build
+	UPDATE_BAD_INPUT_DOC=1 $(DOTNET) test tests/ImageRec.Tests.csproj -c $(CONFIGURATION) --no-build -nologo \
+	  --filter "FullyQualifiedName~BadInputDocTests"
 
 # Operator reaction: burst → scale-out time, drained → back-to-minimum time (local mode).
 bench-autoscale: build

@@ -19,6 +19,8 @@ public sealed record RecognitionResult
     public JobTimings? Timings { get; init; }
     /// <summary>Why the job failed, in words a user can act on; null on success.</summary>
     public string? Error { get; init; }
+    /// <summary>Why the job failed as one of <see cref="FailureReasons"/>, for programs; null on success.</summary>
+    public string? Reason { get; init; }
     public string? FileName { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
 

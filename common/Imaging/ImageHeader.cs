@@ -14,7 +14,7 @@ namespace ImageRec.Common.Imaging;
 /// <param name="PngColorType">PNG IHDR colour type (0, 2, 3, 4, 6); -1 for other formats.</param>
 /// <param name="JpegSofMarker">The JPEG SOFn marker byte (0xC0 baseline, 0xC2 progressive, …); 0 for other formats.</param>
 /// <param name="HasAlpha">Whether the header declares an alpha channel (PNG colour types 4/6, WebP alpha flag).</param>
-/// <param name="IsAnimated">WebP VP8X animation flag; false otherwise.</param>
+/// <param name="IsAnimated">WebP VP8X animation flag, or a PNG with an acTL chunk before its image data (APNG); false otherwise.</param>
 public readonly record struct ImageHeader(
     ImageFormat Format,
     int Width,
@@ -26,6 +26,12 @@ public readonly record struct ImageHeader(
     bool HasAlpha,
     bool IsAnimated)
 {
+    /// <summary>
+    /// How the stored pixels must be turned to be seen upright: the Exif Orientation tag of a JPEG's APP1 segment
+    /// (read before its frame header); <see cref="ImageOrientation.Normal"/> when there is none, and for PNG and WebP.
+    /// </summary>
+    public ImageOrientation Orientation { get; init; } = ImageOrientation.Normal;
+
     /// <summary>Width × height without overflow (PNG allows up to 2³¹−1 on each side).</summary>
     public long PixelCount => (long)Width * Height;
 

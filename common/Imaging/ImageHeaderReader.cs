@@ -66,6 +66,8 @@ public static class ImageHeaderReader
     private static ImageHeaderStatus ReadJpeg(ReadOnlySpan<byte> data, out ImageHeader header)
     {
         header = default;
+        var orientation = ImageOrientation.Normal;
+        bool seenExif = false;
         int pos = 2; // after SOI
         while (true)
         {
@@ -115,8 +117,19 @@ public static class ImageHeaderReader
                     || length != 8 + 3 * components)
                     return ImageHeaderStatus.Corrupt;
                 header = new ImageHeader(ImageFormat.Jpeg, width, height, components, precision,
-                    PngColorType: -1, JpegSofMarker: marker, HasAlpha: false, IsAnimated: false);
+                    PngColorType: -1, JpegSofMarker: marker, HasAlpha: false, IsAnimated: false) { Orientation = orientation };
                 return ImageHeaderStatus.Ok;
+            }
+
+            // The first Exif APP1 segment says how the image is turned (a second one, or XMP's APP1, does not).
+            if (marker == 0xE1 && !seenExif)
+            {
+                ReadOnlySpan<byte> payload = data.Slice(pos + 2, Math.Min(length - 2, data.Length - pos - 2));
+                if (ExifOrientationReader.IsExif(payload))
+                {
+                    seenExif = true;
+                    orientation = ExifOrientationReader.Read(payload);
+                }
             }
 
             pos += length; // skip APPn, COM, DQT, DHT, DRI, … (may run past the end: caught above next time)
@@ -164,8 +177,27 @@ public static class ImageHeaderReader
             return ImageHeaderStatus.Corrupt;
 
         header = new ImageHeader(ImageFormat.Png, (int)width, (int)height, components, bitDepth,
-            PngColorType: colorType, JpegSofMarker: 0, HasAlpha: colorType is 4 or 6, IsAnimated: false);
+            PngColorType: colorType, JpegSofMarker: 0, HasAlpha: colorType is 4 or 6, IsAnimated: IsAnimatedPng(data[IhdrEnd..]));
         return ImageHeaderStatus.Ok;
+    }
+
+    /// <summary>
+    /// True when an acTL chunk comes before the first IDAT: the APNG specification puts it there, so the chunks
+    /// after IHDR are walked (length, type, data, CRC) up to the image data, or to the end of what is there.
+    /// </summary>
+    private static bool IsAnimatedPng(ReadOnlySpan<byte> chunks)
+    {
+        int pos = 0;
+        while (pos + 8 <= chunks.Length)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(chunks[pos..]);
+            if (IsFourCc(chunks, pos + 4, "acTL"))
+                return true;
+            if (IsFourCc(chunks, pos + 4, "IDAT") || length > int.MaxValue - 12 - pos)
+                return false;
+            pos += 12 + (int)length;
+        }
+        return false;
     }
 
     private static uint Crc32(ReadOnlySpan<byte> bytes)

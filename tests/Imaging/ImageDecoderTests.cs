@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using ImageRec.Common.Contracts;
 using ImageRec.Common.Imaging;
 using ImageRec.Worker.Imaging;
-using ImageRec.Worker.Imaging.Native;
+using ImageRec.Worker.Imaging.Preprocessing;
+using ImageRec.Tests.Imaging.Builders;
 
 namespace ImageRec.Tests.Imaging;
 
@@ -148,7 +150,7 @@ public sealed class ImageDecoderTests : IDisposable
                 src[i + 1] = (byte)(y * 255 / (H - 1));
                 src[i + 2] = 96;
             }
-        byte[] jpeg = TurboJpegEncode(src, W, H, quality: 90);
+        byte[] jpeg = JpegWriter.EncodeRgb(src, W, H, quality: 90);
 
         using DecodedImage scaled = _decoder.Decode(jpeg, 256);
         Assert.Equal((500, 375), (scaled.Width, scaled.Height)); // 1/4: 375 ≥ 256, 1/8 would give 188
@@ -208,20 +210,33 @@ public sealed class ImageDecoderTests : IDisposable
         byte[] badHeader = (byte[])png.Clone();
         badHeader[25] = 5;
         ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(badHeader, 0).Dispose());
+        Assert.Equal(("corrupt PNG header", FailureReasons.Undecodable), (ex.Message, ex.Reason));
+        // libpng's own check, for the PNG decoder used alone.
+        ex = Assert.Throws<ImageDecodeException>(() => new PngDecoder().Decode(badHeader, 0).Dispose());
         Assert.StartsWith("invalid PNG header: ", ex.Message);
     }
 
     [Fact]
-    public void Unsupported_and_animated_inputs_throw()
+    public void Unsupported_and_animated_inputs_throw_with_their_reasons()
     {
         var ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode("GIF89a\x01\0\x01\0\0\0\0"u8, 0).Dispose());
         Assert.Equal(ImageFormat.Unknown, ex.Format);
-        Assert.Contains("unsupported", ex.Message);
-        Assert.Throws<ImageDecodeException>(() => _decoder.Decode([], 0).Dispose());
+        Assert.Equal(("GIF is not supported; send JPEG, PNG or WebP.", FailureReasons.UnsupportedFormat), (ex.Message, ex.Reason));
+        ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode([], 0).Dispose());
+        Assert.Equal(FailureReasons.UnsupportedType, ex.Reason);
 
         byte[] animated = [.. "RIFF"u8, 30, 0, 0, 0, .. "WEBP"u8, .. "VP8X"u8, 10, 0, 0, 0, 0x02, 0, 0, 0, 63, 0, 0, 47, 0, 0];
         ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(animated, 0).Dispose());
-        Assert.Contains("animated", ex.Message);
+        Assert.Contains("Animated", ex.Message);
+        Assert.Equal(FailureReasons.AnimatedImage, ex.Reason);
+        ex = Assert.Throws<ImageDecodeException>(() => new WebPDecoder().Decode(animated, 0).Dispose());
+        Assert.Equal(FailureReasons.AnimatedImage, ex.Reason);
+
+        ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(BadInput.BadInputFiles.AnimatedPng(), 0).Dispose());
+        Assert.Equal((ImageFormat.Png, FailureReasons.AnimatedImage), (ex.Format, ex.Reason));
+        // libpng alone decodes an APNG's default image, the first frame; the worker refuses it before that.
+        using (var first = new PngDecoder().Decode(BadInput.BadInputFiles.AnimatedPng(), 0))
+            Assert.Equal((64, 48), (first.Width, first.Height));
     }
 
     [Fact]
@@ -231,8 +246,88 @@ public sealed class ImageDecoderTests : IDisposable
         foreach (string name in new[] { "rgb.jpg", "rgb8.png", "lossy.webp" })
         {
             var ex = Assert.Throws<ImageDecodeException>(() => small.Decode(ImagingTestData.Fixture(name), 0).Dispose());
-            Assert.Contains("too large", ex.Message);
+            Assert.Equal("The image is 64×48 = 3072 pixels, more than the limit of 1000.", ex.Message);
+            Assert.Equal(FailureReasons.TooManyPixels, ex.Reason);
         }
+    }
+
+    public static TheoryData<string> Bombs() => ["png", "jpeg", "webp"];
+
+    [Theory]
+    [MemberData(nameof(Bombs))]
+    public void Decompression_bombs_are_refused_without_allocating_their_pixels(string format)
+    {
+        byte[] bomb = format switch
+        {
+            "png" => BadInput.BadInputFiles.PngHeaderOnly(100_000, 100_000),
+            // 65535² would be DCT-scaled to 8192² (200 MB of RGB) were only the decoded size limited.
+            "jpeg" => JpegWriter.WithFrameHeader(BadInput.BadInputFiles.TinyJpeg(), height: 65535, width: 65535),
+            _ => BadInput.BadInputFiles.WebPCanvas(16384, 16384),
+        };
+        _decoder.Decode(ImagingTestData.Fixture("rgb.jpg"), 0).Dispose(); // warm up: first-call allocations are not the bomb's
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(bomb, ImageNetModel.ResizeShortSide).Dispose());
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(FailureReasons.TooManyPixels, ex.Reason);
+        Assert.True(allocated < 256 * 1024, $"refusing the {format} bomb allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void Jpeg_codings_the_decoder_cannot_handle_are_refused_by_name()
+    {
+        byte[] jpeg = BadInput.BadInputFiles.TinyJpeg();
+        var twelveBit = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(JpegWriter.WithFrameHeader(jpeg, precision: 12), 0).Dispose());
+        Assert.Equal(("12-bit JPEG is not supported; send JPEG, PNG or WebP.", FailureReasons.UnsupportedFormat), (twelveBit.Message, twelveBit.Reason));
+        var lossless = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(JpegWriter.WithFrameHeader(jpeg, marker: 0xC3), 0).Dispose());
+        Assert.Equal(("Lossless JPEG is not supported; send JPEG, PNG or WebP.", FailureReasons.UnsupportedFormat), (lossless.Message, lossless.Reason));
+
+        // Arithmetic coding (SOF9) is decoded: libjpeg-turbo is built with it.
+        using var arithmetic = _decoder.Decode(ImagingTestData.Fixture("arithmetic.jpg"), 0);
+        using var huffman = _decoder.Decode(ImagingTestData.Fixture("rgb.jpg"), 0);
+        Assert.Equal(Pixels(huffman), Pixels(arithmetic)); // jpegtran -arithmetic re-codes losslessly
+    }
+
+    public static TheoryData<string> FourComponentJpegs() => ["YCCK", "plain CMYK"];
+
+    [Theory]
+    [MemberData(nameof(FourComponentJpegs))]
+    public void Cmyk_and_ycck_jpegs_decode_to_the_rgb_their_inks_mean(string kind)
+    {
+        var sample = kind == "YCCK" ? CmykJpegs.Ycck() : CmykJpegs.PlainCmyk();
+        Assert.Equal(4, ImageHeaderReader.TryRead(sample.Jpeg, out var header) ? header.Components : 0);
+        using DecodedImage img = _decoder.Decode(sample.Jpeg, 0);
+        Assert.Equal((sample.Width, sample.Height), (img.Width, img.Height));
+        byte[] px = Pixels(img);
+        double mean = ImagingTestData.MeanAbsDiff(px, sample.ExpectedRgb);
+        int worst = px.Zip(sample.ExpectedRgb, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(mean < 1.5 && worst <= 12, $"{kind}: mean |diff| {mean:F2}, worst {worst}");
+    }
+
+    [Fact]
+    public void A_progressive_jpeg_with_too_many_scans_is_refused()
+    {
+        // 600 copies of one refinement scan: far more than any real file has. Even with warnings tolerated (which
+        // would let a bogus progression through), TurboJPEG's scan limit stops it.
+        byte[] jpeg = ImagingTestData.Fixture("progressive.jpg");
+        int lastScan = jpeg.AsSpan().LastIndexOf([(byte)0xFF, (byte)0xDA]);
+        byte[] scan = jpeg[lastScan..^2];
+        byte[] bomb = [.. jpeg[..^2], .. Enumerable.Repeat(scan, 600).SelectMany(s => s), 0xFF, 0xD9];
+        using var tolerant = new JpegDecoder(failOnWarning: false);
+        var ex = Assert.Throws<ImageDecodeException>(() => tolerant.Decode(bomb, 0).Dispose());
+        Assert.Contains("500 scans", ex.Message);
+    }
+
+    [Fact]
+    public void The_exif_orientation_travels_with_the_pixels()
+    {
+        using var turned = _decoder.Decode(BadInput.BadInputFiles.LampStored(ImageOrientation.Rotate90), 0);
+        Assert.Equal(ImageOrientation.Rotate90, turned.Orientation);
+        using var plain = _decoder.Decode(ImagingTestData.Fixture("rgb.jpg"), 0);
+        Assert.Equal(ImageOrientation.Normal, plain.Orientation);
+        using var png = _decoder.Decode(ImagingTestData.Fixture("rgb8.png"), 0);
+        Assert.Equal(ImageOrientation.Normal, png.Orientation);
     }
 
     [Fact]
@@ -314,28 +409,4 @@ public sealed class ImageDecoderTests : IDisposable
 
     private static int IndexOf(byte[] data, ReadOnlySpan<byte> what) => data.AsSpan().IndexOf(what);
 
-    /// <summary>Encodes RGB24 to JPEG with turbojpeg's tjCompress2 (4:2:0), for making big test images on the fly.</summary>
-    internal static unsafe byte[] TurboJpegEncode(byte[] rgb, int width, int height, int quality)
-    {
-        nint tj = TurboJpegNative.tjInitCompress();
-        Assert.NotEqual(0, tj);
-        try
-        {
-            byte* outBuf = null;
-            nuint outSize = 0;
-            fixed (byte* src = rgb)
-            {
-                int rc = TurboJpegNative.tjCompress2(tj, src, width, width * 3, height, TurboJpegNative.TJPF_RGB,
-                    &outBuf, &outSize, TurboJpegNative.TJSAMP_420, quality, 0);
-                Assert.True(rc == 0, TurboJpegNative.GetError(tj));
-            }
-            byte[] result = new ReadOnlySpan<byte>(outBuf, checked((int)outSize)).ToArray();
-            TurboJpegNative.tjFree(outBuf);
-            return result;
-        }
-        finally
-        {
-            TurboJpegNative.tjDestroy(tj);
-        }
-    }
 }

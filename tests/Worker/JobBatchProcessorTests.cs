@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
+using ImageRec.Tests.BadInput;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
@@ -214,5 +215,26 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         Assert.Equal(first!.Status, second!.Status);
         Assert.Equal(first.Labels, second.Labels);
         Assert.Equal(first.Model, second.Model);
+    }
+
+    [Fact]
+    public async Task Every_case_of_the_bad_input_table_ends_with_its_result_and_leaves_the_queue()
+    {
+        // The table's bytes put straight into the input bucket, as if the web tier had been bypassed: the worker
+        // applies the same rules, and every job ends with a result (docs/bad-input.md, last column).
+        var mismatches = new List<string>();
+        foreach (var chunk in BadInputCases.All.Where(c => c.AtWorker is not null).Chunk(10))
+        {
+            var jobs = new List<(RecognitionJob Job, BadInputCase Case)>();
+            foreach (var c in chunk) jobs.Add((await EnqueueAsync(c.Bytes(), c.FileName), c));
+            await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(chunk.Length), CancellationToken.None);
+            foreach (var (job, c) in jobs)
+            {
+                var seen = await ResultAsync(job) is { } result ? Classified.Of(result, c.AtWorker) : null;
+                if (seen != c.AtWorker) mismatches.Add($"{c.Name}: expected {c.AtWorker}, got {seen?.ToString() ?? "no result"}");
+            }
+        }
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
     }
 }

@@ -8,12 +8,15 @@ using Microsoft.Net.Http.Headers;
 namespace ImageRec.WebTier.Uploads;
 
 /// <summary>
-/// Reads the image part of a multipart/form-data request and judges it before anything is stored:
-/// size (413), empty (400), type from magic bytes (415), header readable (400), pixel count from the
-/// header without decoding (422). Streams the part into a pooled buffer that grows as needed and
-/// stops reading one byte past the limit, so an oversized upload costs at most the limit in memory.
+/// Reads the image part of a multipart/form-data request and judges it before anything is stored, from its
+/// bytes and header only (never decoding pixels): size (413), empty (400), format from the content's magic
+/// bytes (415: not an image, or an image format we do not decode), header readable (400), and what
+/// <see cref="ImageHeaderPolicy"/> refuses — too many pixels, animation (422), JPEG codings we cannot decode
+/// (415). The declared Content-Type and the file name are never used to judge or to store the image: the
+/// content decides. Streams the part into a pooled buffer that grows as needed and stops reading one byte
+/// past the limit, so an oversized upload costs at most the limit in memory.
 /// </summary>
-public sealed class UploadReader(IOptions<UploadOptions> options, WebTierMetrics metrics)
+public sealed class UploadReader(IOptions<UploadOptions> options, WebTierMetrics metrics, ILogger<UploadReader> logger)
 {
     private const int InitialBufferBytes = 64 * 1024;
 
@@ -23,6 +26,8 @@ public sealed class UploadReader(IOptions<UploadOptions> options, WebTierMetrics
     {
         var (image, rejection) = await ReadUploadAsync(request, fieldNames, cancellationToken);
         metrics.Uploads.Add(1, new KeyValuePair<string, object?>("outcome", rejection?.Reason ?? "accepted"));
+        if (rejection is not null)
+            logger.LogInformation("Upload rejected with {Status} {Reason}: {Detail}", rejection.Status, rejection.Reason, rejection.Detail);
         return (image, rejection);
     }
 
@@ -89,12 +94,16 @@ public sealed class UploadReader(IOptions<UploadOptions> options, WebTierMetrics
             if (length > limits.MaxBytes) return Reject(UploadRejection.TooLarge(limits.MaxBytes));
             if (length == 0) return Reject(UploadRejection.Empty());
 
-            var status = ImageHeaderReader.Read(buffer.AsSpan(0, length), out var header);
-            if (status == ImageHeaderStatus.UnsupportedFormat) return Reject(UploadRejection.UnsupportedType());
+            var content = buffer.AsSpan(0, length);
+            var status = ImageHeaderReader.Read(content, out var header);
+            if (status == ImageHeaderStatus.UnsupportedFormat)
+                return Reject(UploadRejection.Refused(ForeignImageFormat.Identify(content) is { } name
+                    ? ImageHeaderPolicy.UnsupportedFormat(name)
+                    : ImageHeaderPolicy.UnsupportedType()));
             if (status != ImageHeaderStatus.Ok)
-                return Reject(UploadRejection.CorruptHeader(ImageHeaderReader.Describe(status, ImageHeaderReader.DetectFormat(buffer.AsSpan(0, length)))));
-            if (header.PixelCount > limits.MaxPixels)
-                return Reject(UploadRejection.TooManyPixels(header.Width, header.Height, limits.MaxPixels));
+                return Reject(UploadRejection.CorruptHeader(ImageHeaderReader.Describe(status, ImageHeaderReader.DetectFormat(content))));
+            if (ImageHeaderPolicy.Judge(header, limits.MaxPixels) is { } refusal)
+                return Reject(UploadRejection.Refused(refusal));
 
             var image = new UploadedImage(fileName, buffer, length, header);
             buffer = null!; // owned by the image now

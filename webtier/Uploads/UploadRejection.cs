@@ -1,3 +1,5 @@
+using ImageRec.Common.Contracts;
+using ImageRec.Common.Imaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ImageRec.WebTier.Uploads;
@@ -18,16 +20,20 @@ public sealed record UploadRejection(int Status, string Reason, string Detail)
         new(StatusCodes.Status400BadRequest, "malformed-form", $"The multipart/form-data body cannot be read: {detail}");
 
     public static UploadRejection TooLarge(long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, "file-too-large", $"The image is larger than the limit of {limit} bytes.");
-
-    public static UploadRejection UnsupportedType() =>
-        new(StatusCodes.Status415UnsupportedMediaType, "unsupported-type", "Only JPEG, PNG and WebP images are accepted (judged by the file's content, not its name).");
+        new(StatusCodes.Status413PayloadTooLarge, FailureReasons.FileTooLarge, $"The image is larger than the limit of {limit} bytes.");
 
     public static UploadRejection CorruptHeader(string detail) =>
-        new(StatusCodes.Status400BadRequest, "undecodable", $"The image cannot be read: {detail}.");
+        new(StatusCodes.Status400BadRequest, FailureReasons.Undecodable, $"The image cannot be read: {detail}.");
 
-    public static UploadRejection TooManyPixels(long width, long height, long limit) =>
-        new(StatusCodes.Status422UnprocessableEntity, "too-many-pixels", $"The image is {width}×{height} = {width * height} pixels, more than the limit of {limit}.");
+    /// <summary>
+    /// A refusal judged from the content: 415 for what is not an image or not a format we decode, 422 for an image
+    /// of a supported format that cannot be processed as it is (too many pixels, animated).
+    /// </summary>
+    public static UploadRejection Refused(ImageRefusal refusal) => new(
+        refusal.Reason is FailureReasons.UnsupportedType or FailureReasons.UnsupportedFormat
+            ? StatusCodes.Status415UnsupportedMediaType
+            : StatusCodes.Status422UnprocessableEntity,
+        refusal.Reason, refusal.Detail);
 
     public ProblemHttpResult ToProblem() => TypedResults.Problem(
         detail: Detail,

@@ -23,10 +23,15 @@ public struct DecodedImage : IDisposable
         Format = format;
         SourceWidth = sourceWidth;
         SourceHeight = sourceHeight;
+        Orientation = ImageOrientation.Normal;
     }
 
-    /// <summary>Wraps caller-provided pixels (for example in tests). <paramref name="pooled"/>: return the array to the shared pool on Dispose.</summary>
-    public static DecodedImage FromRgb24(byte[] pixels, int width, int height, int stride = 0, bool pooled = false)
+    /// <summary>
+    /// Wraps caller-provided pixels (for example in tests). <paramref name="pooled"/>: return the array to the shared pool on Dispose.
+    /// <paramref name="orientation"/>: how the pixels must be turned to be seen upright.
+    /// </summary>
+    public static DecodedImage FromRgb24(byte[] pixels, int width, int height, int stride = 0, bool pooled = false,
+        ImageOrientation orientation = ImageOrientation.Normal)
     {
         if (stride == 0)
             stride = checked(width * 3);
@@ -35,7 +40,7 @@ public struct DecodedImage : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, width * 3);
         if ((long)stride * (height - 1) + (long)width * 3 > pixels.Length)
             throw new ArgumentException("pixel buffer too small for width/height/stride", nameof(pixels));
-        return new DecodedImage(pixels, width, height, stride, ImageFormat.Unknown, width, height, pooled);
+        return new DecodedImage(pixels, width, height, stride, ImageFormat.Unknown, width, height, pooled) { Orientation = orientation };
     }
 
     private readonly bool _pooled;
@@ -57,6 +62,12 @@ public struct DecodedImage : IDisposable
 
     /// <summary>Height stored in the file, before any decode-time scaling.</summary>
     public int SourceHeight { get; }
+
+    /// <summary>
+    /// How the stored pixels must be turned to be seen upright (a JPEG's EXIF orientation). The pixels stay as stored:
+    /// <see cref="Preprocessing.ImageNetPreprocessor"/> folds the turn into its sampling instead of copying them.
+    /// </summary>
+    public ImageOrientation Orientation { readonly get; internal set; }
 
     /// <summary>True until disposed (false for <c>default</c>).</summary>
     public readonly bool IsValid => _buffer is not null;

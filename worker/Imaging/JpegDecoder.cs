@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using ImageRec.Common.Contracts;
 using ImageRec.Common.Imaging;
 using ImageRec.Worker.Imaging.Native;
 using static ImageRec.Worker.Imaging.Native.TurboJpegNative;
@@ -89,14 +90,14 @@ public sealed unsafe class JpegDecoder : IImageDecoder, IDisposable
             int w = Scaled(width, factor), h = Scaled(height, factor);
             if ((long)w * h > _maxPixels)
                 throw new ImageDecodeException(ImageFormat.Jpeg,
-                    $"image too large: {width}x{height} decodes to {(long)w * h} pixels, limit {_maxPixels}");
+                    $"image too large: {width}x{height} decodes to {(long)w * h} pixels, limit {_maxPixels}", FailureReasons.TooManyPixels);
 
             bool cmyk = colorspace is TJCS_CMYK or TJCS_YCCK;
             int bytesPerPixel = cmyk ? 4 : 3;
             byte[] buffer = ArrayPool<byte>.Shared.Rent(checked(w * h * bytesPerPixel));
             try
             {
-                int flags = TJFLAG_ACCURATEDCT | (_failOnWarning ? TJFLAG_STOPONWARNING : 0);
+                int flags = TJFLAG_ACCURATEDCT | TJFLAG_LIMITSCANS | (_failOnWarning ? TJFLAG_STOPONWARNING : 0);
                 fixed (byte* dst = buffer)
                 {
                     int rc = tjDecompress2(tj, src, (nuint)encoded.Length, dst, w, w * bytesPerPixel, h,

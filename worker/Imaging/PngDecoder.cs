@@ -1,4 +1,5 @@
 using System.Buffers;
+using ImageRec.Common.Contracts;
 using ImageRec.Common.Imaging;
 using static ImageRec.Worker.Imaging.Native.PngNative;
 
@@ -33,7 +34,7 @@ public sealed unsafe class PngDecoder : IImageDecoder
                 int width = (int)image.Width, height = (int)image.Height;
                 if (width <= 0 || height <= 0 || (long)width * height > _maxPixels)
                     throw new ImageDecodeException(ImageFormat.Png,
-                        $"image too large: {image.Width}x{image.Height}, limit {_maxPixels} pixels");
+                        $"image too large: {image.Width}x{image.Height}, limit {_maxPixels} pixels", FailureReasons.TooManyPixels);
 
                 bool alpha = (image.Format & PNG_FORMAT_FLAG_ALPHA) != 0;
                 int channels = alpha ? 4 : 3;

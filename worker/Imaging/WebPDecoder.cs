@@ -1,4 +1,5 @@
 using System.Buffers;
+using ImageRec.Common.Contracts;
 using ImageRec.Common.Imaging;
 using static ImageRec.Worker.Imaging.Native.WebPNative;
 
@@ -18,7 +19,7 @@ public sealed unsafe class WebPDecoder : IImageDecoder
     public DecodedImage Decode(ReadOnlySpan<byte> encoded, int minShortSide)
     {
         if (ImageHeaderReader.Read(encoded, out ImageHeader header) == ImageHeaderStatus.Ok && header.IsAnimated)
-            throw new ImageDecodeException(ImageFormat.WebP, "animated WebP is not supported");
+            throw new ImageDecodeException(ImageFormat.WebP, "animated WebP is not supported", FailureReasons.AnimatedImage);
 
         fixed (byte* src = encoded)
         {
@@ -27,7 +28,7 @@ public sealed unsafe class WebPDecoder : IImageDecoder
                 throw new ImageDecodeException(ImageFormat.WebP, "invalid WebP header");
             if (width <= 0 || height <= 0 || (long)width * height > _maxPixels)
                 throw new ImageDecodeException(ImageFormat.WebP,
-                    $"image too large: {width}x{height}, limit {_maxPixels} pixels");
+                    $"image too large: {width}x{height}, limit {_maxPixels} pixels", FailureReasons.TooManyPixels);
 
             int size = checked(width * height * 3);
             byte[] buffer = ArrayPool<byte>.Shared.Rent(size);

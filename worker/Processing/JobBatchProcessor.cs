@@ -52,6 +52,7 @@ public sealed class JobBatchProcessor(
         public int Length;
         public Outcome Outcome;
         public string? Error;
+        public string? Reason;
         public double QueueMs;
         public double DecodeMs;
         public LabelScore[] Labels = [];
@@ -126,7 +127,7 @@ public sealed class JobBatchProcessor(
             using var response = await s3.GetObjectAsync(input.Bucket, input.Key, cancellationToken);
             if (response.ContentLength > options.Value.MaxInputBytes)
             {
-                Fail(item, $"input is {response.ContentLength} bytes, more than the worker's limit of {options.Value.MaxInputBytes}");
+                Fail(item, FailureReasons.FileTooLarge, $"input is {response.ContentLength} bytes, more than the worker's limit of {options.Value.MaxInputBytes}");
                 return;
             }
             item.Data = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, response.ContentLength));
@@ -137,7 +138,7 @@ public sealed class JobBatchProcessor(
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             item.InputGone = true;
-            Fail(item, $"input image s3://{input.Bucket}/{input.Key} does not exist (deleted before it was processed?)");
+            Fail(item, FailureReasons.InputMissing, $"input image s3://{input.Bucket}/{input.Key} does not exist (deleted before it was processed?)");
         }
         catch (Exception e) when (StorageErrors.IsTransient(e, cancellationToken))
         {
@@ -175,13 +176,13 @@ public sealed class JobBatchProcessor(
                 }
                 catch (ImageDecodeException e)
                 {
-                    Fail(item, e.Message);
+                    Fail(item, e.Reason, e.Message);
                 }
                 catch (Exception e) when (e is ArgumentException or OverflowException or InvalidOperationException)
                 {
                     // One odd image must fail alone, not take its batch into redelivery with it.
                     logger.LogError(e, "Preparing job {JobId} failed unexpectedly", item.Job?.Id);
-                    Fail(item, $"the image could not be processed: {e.Message}");
+                    Fail(item, FailureReasons.ProcessingFailed, $"the image could not be processed: {e.Message}");
                 }
                 item.DecodeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 metrics.DecodeSeconds.Record(item.DecodeMs / 1000);
@@ -221,6 +222,7 @@ public sealed class JobBatchProcessor(
             Model = model.Classifier.Model,
             Timings = new JobTimings(Math.Round(item.QueueMs, 1), Math.Round(item.DecodeMs, 2), Math.Round(item.Error is null ? inferenceMs : 0, 2)),
             Error = item.Error,
+            Reason = item.Reason,
             FileName = job.FileName,
             CompletedAt = time.GetUtcNow(),
             Traceparent = item.Span?.Id ?? job.Traceparent,
@@ -278,11 +280,12 @@ public sealed class JobBatchProcessor(
         }
     }
 
-    private void Fail(WorkItem item, string reason)
+    private void Fail(WorkItem item, string reason, string error)
     {
         item.Outcome = Outcome.Done;
-        item.Error = reason;
-        logger.LogWarning("Job {JobId} failed: {Reason}", item.Job?.Id, reason);
+        item.Reason = reason;
+        item.Error = error;
+        logger.LogWarning("Job {JobId} failed ({Reason}): {Error}", item.Job?.Id, reason, error);
     }
 
     private void Retry(WorkItem item, string stage, Exception e)

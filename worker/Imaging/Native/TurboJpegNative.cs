@@ -29,6 +29,8 @@ internal static unsafe partial class TurboJpegNative
     // flags
     public const int TJFLAG_ACCURATEDCT = 4096;
     public const int TJFLAG_STOPONWARNING = 8192;
+    /// <summary>Refuse progressive JPEGs with more than 500 scans (a scan bomb costs CPU, not bytes).</summary>
+    public const int TJFLAG_LIMITSCANS = 32768;
 
     // enum TJERR
     public const int TJERR_WARNING = 0;

@@ -73,11 +73,12 @@ internal static unsafe class Avx2ResampleKernels
 
     /// <summary>
     /// One output row: horizontal taps over the interleaved float row <paramref name="row"/> (readable for
-    /// 3·(last offset/3 + taps) + 1 floats), normalised, into dst planes at <paramref name="dstR"/>, +PlaneLength, +2·PlaneLength.
+    /// 3·(last offset/3 + taps) + 1 floats), normalised, into dst planes at <paramref name="dstR"/>, +planeStride, +2·planeStride.
     /// </summary>
-    public static void Horizontal(float* row, float* lanes, int* offsets, int taps, float* dstR, in Normalisation norm)
+    public static void Horizontal(float* row, float* lanes, int* offsets, int taps, float* dstR, in Normalisation norm,
+        int planeStride = ImageNetModel.PlaneLength)
     {
-        float* dstG = dstR + ImageNetModel.PlaneLength, dstB = dstG + ImageNetModel.PlaneLength;
+        float* dstG = dstR + planeStride, dstB = dstG + planeStride;
         var scaleR = Vector256.Create(norm.ScaleR);
         var scaleG = Vector256.Create(norm.ScaleG);
         var scaleB = Vector256.Create(norm.ScaleB);
@@ -116,5 +117,36 @@ internal static unsafe class Avx2ResampleKernels
         for (int k = 0; k < taps; k++, a += 3, b += 3, w += 8)
             acc = Fma.MultiplyAdd(Vector256.Create(Vector128.Load(a), Vector128.Load(b)), Avx.LoadVector256(w), acc);
         return acc;
+    }
+
+    /// <summary>
+    /// dst[i·stride + j] = src[j·stride + i] for one 8×8 block of floats: the textbook AVX sequence (unpack pairs,
+    /// shuffle quads, swap 128-bit halves). For images whose orientation swaps the axes.
+    /// </summary>
+    public static void Transpose8x8(float* src, float* dst, int stride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + stride);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * stride), r3 = Avx.LoadVector256(src + 3 * stride);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * stride), r5 = Avx.LoadVector256(src + 5 * stride);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * stride), r7 = Avx.LoadVector256(src + 7 * stride);
+
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+
+        Vector256<float> q0 = Avx.Shuffle(t0, t2, 0x44), q1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> q2 = Avx.Shuffle(t1, t3, 0x44), q3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> q4 = Avx.Shuffle(t4, t6, 0x44), q5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> q6 = Avx.Shuffle(t5, t7, 0x44), q7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Avx.Store(dst, Avx.Permute2x128(q0, q4, 0x20));
+        Avx.Store(dst + stride, Avx.Permute2x128(q1, q5, 0x20));
+        Avx.Store(dst + 2 * stride, Avx.Permute2x128(q2, q6, 0x20));
+        Avx.Store(dst + 3 * stride, Avx.Permute2x128(q3, q7, 0x20));
+        Avx.Store(dst + 4 * stride, Avx.Permute2x128(q0, q4, 0x31));
+        Avx.Store(dst + 5 * stride, Avx.Permute2x128(q1, q5, 0x31));
+        Avx.Store(dst + 6 * stride, Avx.Permute2x128(q2, q6, 0x31));
+        Avx.Store(dst + 7 * stride, Avx.Permute2x128(q3, q7, 0x31));
     }
 }

@@ -20,21 +20,27 @@ internal sealed class FilterTaps
     /// <summary>The largest <see cref="Count"/> actually used (after trimming zero-weight end taps).</summary>
     public int MaxCount;
 
+    /// <summary>First source position any output reads (<c>Start[0]</c>, or <c>Start[223]</c> when reversed).</summary>
+    public int First;
+
     /// <summary>Last source position any output reads.</summary>
     public int End;
 
     private double[] _tmp = [];
-    private (int Src, int Dst, int Offset) _computedFor = (-1, -1, -1);
+    private (int Src, int Dst, int Offset, bool Reversed) _computedFor = (-1, -1, -1, false);
 
     /// <summary>
     /// Triangle filter for resizing <paramref name="srcSize"/> → <paramref name="dstSize"/>, evaluated for outputs
     /// <paramref name="offset"/> … offset+223. Pixel centres are aligned ((x+0.5)·scale−0.5), the support is widened
     /// by the reduction factor when downscaling, out-of-range taps are clamped to the edge, weights sum to 1.
+    /// <paramref name="reversed"/>: the axis runs the other way in the output (a mirrored or turned image), so output i
+    /// takes the taps of resized position dstSize−1−(offset+i); the filter is symmetric, so this is exactly the resize
+    /// of the mirrored image, at no cost.
     /// Returns false when the taps already held are the ones asked for (consecutive images usually share a size).
     /// </summary>
-    public bool Compute(int srcSize, int dstSize, int offset)
+    public bool Compute(int srcSize, int dstSize, int offset, bool reversed = false)
     {
-        if (_computedFor == (srcSize, dstSize, offset))
+        if (_computedFor == (srcSize, dstSize, offset, reversed))
             return false;
 
         double scale = (double)srcSize / dstSize;
@@ -45,11 +51,12 @@ internal sealed class FilterTaps
         if (_tmp.Length < MaxTaps)
             _tmp = new double[MaxTaps];
 
-        int maxEnd = int.MinValue;
+        int maxEnd = int.MinValue, minStart = int.MaxValue;
         MaxCount = 1;
         for (int i = 0; i < N; i++)
         {
-            double center = (offset + i + 0.5) * scale - 0.5;
+            int position = reversed ? dstSize - 1 - (offset + i) : offset + i;
+            double center = (position + 0.5) * scale - 0.5;
             int lo = (int)Math.Ceiling(center - support);
             int hi = (int)Math.Floor(center + support);
             int first = Math.Clamp(lo, 0, srcSize - 1);
@@ -79,9 +86,11 @@ internal sealed class FilterTaps
 
             MaxCount = Math.Max(MaxCount, Count[i]);
             maxEnd = Math.Max(maxEnd, Start[i] + Count[i] - 1);
+            minStart = Math.Min(minStart, Start[i]);
         }
+        First = minStart;
         End = maxEnd;
-        _computedFor = (srcSize, dstSize, offset);
+        _computedFor = (srcSize, dstSize, offset, reversed);
         return true;
     }
 }

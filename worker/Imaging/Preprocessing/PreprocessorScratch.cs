@@ -19,6 +19,7 @@ internal sealed class PreprocessorScratch
     public FilterTaps? LanesFor;
 
     private float[] _row = [];
+    private float[] _strip = [];
 
     public static PreprocessorScratch ForCurrentThread() => t_instance ??= new PreprocessorScratch();
 
@@ -31,7 +32,7 @@ internal sealed class PreprocessorScratch
         int length = Avx2ResampleKernels.LaneIndex(ImageNetModel.InputSize / 8, 0, 0, taps);
         if (Lanes.Length < length)
             Lanes = new float[length];
-        Avx2ResampleKernels.LayOutWeights(Horizontal, Horizontal.Start[0], taps, Lanes, Offsets);
+        Avx2ResampleKernels.LayOutWeights(Horizontal, Horizontal.First, taps, Lanes, Offsets);
         LanesFor = Horizontal;
     }
 
@@ -46,5 +47,19 @@ internal sealed class PreprocessorScratch
         if (_row.Length < length)
             _row = new float[length];
         return _row;
+    }
+
+    /// <summary>Output rows a transposing strip holds (one AVX 8×8 block high).</summary>
+    public const int StripRows = 8;
+
+    /// <summary>Floats between the R, G and B planes of the strip.</summary>
+    public const int StripPlane = StripRows * ImageNetModel.InputSize;
+
+    /// <summary>Eight output rows of three planes, for images whose orientation swaps the axes (21 KB, made once).</summary>
+    public float[] TransposeStrip()
+    {
+        if (_strip.Length == 0)
+            _strip = new float[ImageNetModel.Channels * StripPlane];
+        return _strip;
     }
 }

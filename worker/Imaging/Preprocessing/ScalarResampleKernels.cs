@@ -17,10 +17,14 @@ internal static unsafe class ScalarResampleKernels
         }
     }
 
-    /// <summary>One output row from the interleaved float row (source column <paramref name="firstColumn"/> at index 0).</summary>
-    public static void Horizontal(float* row, FilterTaps h, int firstColumn, float* dstR, in Normalisation norm)
+    /// <summary>
+    /// One output row from the interleaved float row (source column <paramref name="firstColumn"/> at index 0), into
+    /// planes <paramref name="planeStride"/> floats apart.
+    /// </summary>
+    public static void Horizontal(float* row, FilterTaps h, int firstColumn, float* dstR, in Normalisation norm,
+        int planeStride = ImageNetModel.PlaneLength)
     {
-        float* dstG = dstR + ImageNetModel.PlaneLength, dstB = dstG + ImageNetModel.PlaneLength;
+        float* dstG = dstR + planeStride, dstB = dstG + planeStride;
         for (int x = 0; x < N; x++)
         {
             float* p = row + 3 * (h.Start[x] - firstColumn);
@@ -37,5 +41,13 @@ internal static unsafe class ScalarResampleKernels
             dstG[x] = g * norm.ScaleG - norm.BiasG;
             dstB[x] = b * norm.ScaleB - norm.BiasB;
         }
+    }
+
+    /// <summary>dst[i·stride + j] = src[j·stride + i] for one 8×8 block of floats.</summary>
+    public static void Transpose8x8(float* src, float* dst, int stride)
+    {
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < 8; j++)
+                dst[i * stride + j] = src[j * stride + i];
     }
 }
