@@ -16,61 +16,30 @@ public sealed class UploadRateLimitTests(LocalStackFixture stack)
     [Fact]
     public async Task Uploads_over_the_limit_get_429_with_retry_after()
     {
-        var port = FreePorts.One();
-        var webtier = Path.Combine(RepositoryPaths.Root, "webtier", "bin", RepositoryPaths.Configuration, "net10.0", "imagerec-webtier");
-        var start = new ProcessStartInfo(webtier, ["--urls", $"http://127.0.0.1:{port}", "--RateLimit:UploadsPerSecond=1", "--RateLimit:Burst=2"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        start.Environment["Aws__ServiceUrl"] = stack.Emulator.ToString().TrimEnd('/');
-        start.Environment["Aws__AccessKeyId"] = "local";
-        start.Environment["Aws__SecretAccessKey"] = "local";
-        start.Environment["Queue__RequestQueue"] = "imagerec-requests";
-        using var process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var baseUri = new Uri($"http://127.0.0.1:{port}/");
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                try
-                {
-                    using var ready = await stack.Http.GetAsync(new Uri(baseUri, "readyz"));
-                    if (ready.IsSuccessStatusCode) break;
-                }
-                catch (HttpRequestException) { }
-                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "second web tier not ready");
-                await Task.Delay(200);
-            }
+        await using var webTier = await WebTierProcess.StartAsync(stack, FreePorts.One(),
+            arguments: ["--RateLimit:UploadsPerSecond=1", "--RateLimit:Burst=2"]);
+        var baseUri = webTier.BaseAddress;
 
-            var image = File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", "img_15.jpg"));
-            // Ten at once against a bucket of 2 refilled at 1 per second: at most 2 + (seconds elapsed) get through.
-            var clock = Stopwatch.StartNew();
-            var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
-            {
-                var file = new ByteArrayContent(image);
-                file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-                return stack.Http.PostAsync(new Uri(baseUri, "v1/images"), new MultipartFormDataContent { { file, "image", "small.jpg" } });
-            }));
-            var allowed = 2 + (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
-
-            var accepted = statuses.Count(r => r.StatusCode == HttpStatusCode.Accepted);
-            var limited = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToArray();
-            Assert.Equal(10, accepted + limited.Length);
-            Assert.InRange(accepted, 2, allowed);
-            Assert.NotEmpty(limited);
-            Assert.All(limited, r => Assert.True(r.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1)));
-            var problem = JsonDocument.Parse(await limited[0].Content.ReadAsStringAsync()).RootElement;
-            Assert.Equal("application/problem+json", limited[0].Content.Headers.ContentType?.MediaType);
-            Assert.Equal("rate-limited", problem.GetProperty("reason").GetString());
-            foreach (var response in statuses) response.Dispose();
-        }
-        finally
+        var image = File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", "img_15.jpg"));
+        // Ten at once against a bucket of 2 refilled at 1 per second: at most 2 + (seconds elapsed) get through.
+        var clock = Stopwatch.StartNew();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
         {
-            ProcessSignals.Send(process.Id, ProcessSignals.SigTerm);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        }
+            var file = new ByteArrayContent(image);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            return stack.Http.PostAsync(new Uri(baseUri, "v1/images"), new MultipartFormDataContent { { file, "image", "small.jpg" } });
+        }));
+        var allowed = 2 + (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
+
+        var accepted = statuses.Count(r => r.StatusCode == HttpStatusCode.Accepted);
+        var limited = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToArray();
+        Assert.Equal(10, accepted + limited.Length);
+        Assert.InRange(accepted, 2, allowed);
+        Assert.NotEmpty(limited);
+        Assert.All(limited, r => Assert.True(r.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1)));
+        var problem = JsonDocument.Parse(await limited[0].Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("application/problem+json", limited[0].Content.Headers.ContentType?.MediaType);
+        Assert.Equal("rate-limited", problem.GetProperty("reason").GetString());
+        foreach (var response in statuses) response.Dispose();
     }
 }

@@ -8,7 +8,7 @@ namespace ImageRec.Tests.Infrastructure;
 /// (eng/run-local.sh) on free ports, shared by the tests of the "local-stack" collection and stopped
 /// with SIGTERM — the way Ctrl-C stops it — when they are done.
 /// </summary>
-public sealed class LocalStackFixture : IAsyncLifetime
+public class LocalStackFixture : IAsyncLifetime
 {
     /// <summary>The pool's minimum (WORKERS); the operator may scale up to <see cref="MaxWorkers"/>.</summary>
     public const int Workers = 2;
@@ -52,6 +52,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
         start.Environment["SHARED_DIR"] = RepositoryPaths.Shared;
         start.Environment["CONFIGURATION"] = RepositoryPaths.Configuration;
         start.Environment["RUN_DIR"] = RunDirectory;
+        await ConfigureAsync(start.Environment);
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -72,6 +73,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Where a derived stack adds settings for eng/run-local.sh; the addresses above are chosen by then.</summary>
+    protected virtual Task ConfigureAsync(IDictionary<string, string?> environment) => Task.CompletedTask;
+
     private void Append(string? line)
     {
         if (line is null) return;
@@ -90,7 +94,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
         }));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (_process is null) return;
