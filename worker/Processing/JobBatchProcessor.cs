@@ -108,6 +108,7 @@ public sealed class JobBatchProcessor(
             item.Span?.SetTag("imagerec.job.id", item.Job.Id);
             Activity.Current = ambient; // one span per job of the batch; none becomes the ambient one
             metrics.QueueSeconds.Record(item.QueueMs / 1000);
+            if (item.Message.ApproximateReceiveCount > 1) metrics.Redelivered.Add(1);
         }
         catch (JsonException e)
         {
