@@ -5,9 +5,11 @@ using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Infrastructure.Chaos;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
 using ImageRec.Worker.Processing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -62,11 +64,11 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         return Task.CompletedTask;
     }
 
-    private JobBatchProcessor Processor(StorageOptions? storage = null)
+    private JobBatchProcessor Processor(StorageOptions? storage = null, IAmazonS3? s3 = null, WorkerOptions? worker = null)
     {
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        return new JobBatchProcessor(_sqs, _s3, _model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
-            Options.Create(storage ?? _storage), Options.Create(new WorkerOptions()), new WorkerMetrics(meters),
+        return new JobBatchProcessor(_sqs, s3 ?? _s3, _model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
+            Options.Create(storage ?? _storage), Options.Create(worker ?? new WorkerOptions()), new WorkerMetrics(meters),
             TimeProvider.System, NullLogger<JobBatchProcessor>.Instance);
     }
 
@@ -195,6 +197,44 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         Assert.Empty(await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None));
         var dead = await _sqs.ReceiveMessagesAsync(_deadLetterUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None);
         Assert.Equal("{\"hello\":\"world\"}", Assert.Single(dead).Body);
+    }
+
+    [Fact]
+    public async Task A_batch_waiting_behind_a_slow_one_stays_hidden_from_other_workers_until_it_is_done()
+    {
+        // Inputs take 2.5 s to download (a slow S3), well past the queue's 1 s visibility timeout: the worker's
+        // first batch is slow, and its second waits behind it in the hand-over.
+        await using var proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
+        proxy.Targets = request => HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/" + _storage.InputBucket);
+        proxy.Latency = TimeSpan.FromSeconds(2.5);
+        proxy.Mode = FaultMode.Latency;
+        await using var slowStorage = AwsClients.For(proxy.Address);
+        var expected = ExpectedLabel.Load().Skip(10).Take(2).ToArray();
+        var jobs = new List<RecognitionJob>();
+        foreach (var e in expected) jobs.Add(await EnqueueAsync(TestImage(e.File), e.File));
+        var worker = new WorkerOptions { MaxBatchSize = 1, MaxMessages = 1, VisibilityTimeoutSeconds = 1, WaitTimeSeconds = 1 };
+        var consumer = new QueueConsumer(_sqs, new MessageBatcher(_sqs, Options.Create(worker)),
+            Processor(s3: slowStorage.GetRequiredService<IAmazonS3>(), worker: worker), Options.Create(new QueueOptions { RequestQueue = _queueUrl }),
+            Options.Create(worker), TimeProvider.System, NullLogger<QueueConsumer>.Instance);
+
+        await consumer.StartAsync(CancellationToken.None);
+        try
+        {
+            // Another worker polling meanwhile gets nothing: both jobs stay with the worker that holds them.
+            var stolen = new List<SqsMessage>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) && (await ResultAsync(jobs[^1])) is null)
+            {
+                stolen.AddRange(await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 0 }, CancellationToken.None));
+                await Task.Delay(100);
+            }
+            Assert.Empty(stolen);
+            for (var i = 0; i < jobs.Count; i++) Assert.Equal(expected[i].Index, (await ResultAsync(jobs[i]))?.Labels[0].Index);
+        }
+        finally
+        {
+            await consumer.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]

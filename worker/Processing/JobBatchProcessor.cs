@@ -59,12 +59,11 @@ public sealed class JobBatchProcessor(
         public bool InputGone;
     }
 
+    /// <summary>Processes <paramref name="messages"/>; the caller keeps them invisible meanwhile (<see cref="VisibilityHeartbeat"/>).</summary>
     public async Task ProcessAsync(string queueUrl, IReadOnlyList<SqsMessage> messages, CancellationToken cancellationToken)
     {
         var items = messages.Select(m => new WorkItem(m)).ToArray();
         metrics.InFlight.Add(items.Length);
-        await using var heartbeat = new VisibilityHeartbeat(sqs, queueUrl, messages.Select(m => m.ReceiptHandle).ToArray(),
-            TimeSpan.FromSeconds(options.Value.VisibilityTimeoutSeconds), time, logger);
         try
         {
             var now = time.GetUtcNow();

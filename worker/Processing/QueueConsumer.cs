@@ -12,6 +12,10 @@ namespace ImageRec.Worker.Processing;
 /// The hand-over holds one batch, so the next batch is being received while the current one is
 /// classified, but a worker never hoards more messages than it can work on soon.
 ///
+/// Every batch is kept invisible by a <see cref="VisibilityHeartbeat"/> from the moment it is received
+/// until it is done: the batch waiting in the hand-over behind a slow one must not time out and be run
+/// by a second worker while this one still goes on to run it.
+///
 /// On shutdown (SIGTERM) receiving stops at once, the batch being processed is finished, and a
 /// batch received but not started is released (visibility 0) so another worker takes it now
 /// rather than after the visibility timeout.
@@ -21,23 +25,29 @@ public sealed class QueueConsumer(
     MessageBatcher batcher,
     JobBatchProcessor processor,
     IOptions<QueueOptions> queue,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
+
+    /// <summary>Received messages and the heartbeat that keeps them hidden until they are done.</summary>
+    private sealed record HeldBatch(IReadOnlyList<SqsMessage> Messages, VisibilityHeartbeat Heartbeat);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queueUrl = await sqs.ResolveQueueUrlAsync(queue.Value.RequestQueue, stoppingToken);
         logger.LogInformation("Taking jobs from {QueueUrl}", queueUrl);
 
-        var handOver = Channel.CreateBounded<IReadOnlyList<SqsMessage>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var handOver = Channel.CreateBounded<HeldBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var receiving = ReceiveLoopAsync(queueUrl, handOver.Writer, stoppingToken);
 
         // Processing is not cancelled by the stop signal: a started batch runs to its end.
-        await foreach (var messages in handOver.Reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var (messages, heartbeat) in handOver.Reader.ReadAllAsync(CancellationToken.None))
         {
             if (stoppingToken.IsCancellationRequested)
             {
+                await heartbeat.DisposeAsync();
                 await ReleaseAsync(queueUrl, messages);
                 continue;
             }
@@ -50,11 +60,15 @@ public sealed class QueueConsumer(
                 // Whatever it was, the messages were not deleted and will be redelivered.
                 logger.LogError(e, "Processing a batch of {Count} messages failed; they will be redelivered", messages.Count);
             }
+            finally
+            {
+                await heartbeat.DisposeAsync();
+            }
         }
         await receiving;
     }
 
-    private async Task ReceiveLoopAsync(string queueUrl, ChannelWriter<IReadOnlyList<SqsMessage>> handOver, CancellationToken stoppingToken)
+    private async Task ReceiveLoopAsync(string queueUrl, ChannelWriter<HeldBatch> handOver, CancellationToken stoppingToken)
     {
         try
         {
@@ -78,7 +92,10 @@ public sealed class QueueConsumer(
                     await Task.Delay(ErrorBackoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     continue;
                 }
-                if (messages.Count > 0) await handOver.WriteAsync(messages, CancellationToken.None);
+                if (messages.Count == 0) continue;
+                var heartbeat = new VisibilityHeartbeat(sqs, queueUrl, messages.Select(m => m.ReceiptHandle).ToArray(),
+                    TimeSpan.FromSeconds(options.Value.VisibilityTimeoutSeconds), time, logger);
+                await handOver.WriteAsync(new HeldBatch(messages, heartbeat), CancellationToken.None);
             }
         }
         finally
