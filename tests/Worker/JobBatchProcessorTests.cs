@@ -230,17 +230,17 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     [Fact]
     public async Task A_batch_waiting_behind_a_slow_one_stays_hidden_from_other_workers_until_it_is_done()
     {
-        // Inputs take 2.5 s to download (a slow S3), well past the queue's 1 s visibility timeout: the worker's
-        // first batch is slow, and its second waits behind it in the hand-over.
+        // Inputs take 5 s to download (a slow S3), past the worker's 3 s visibility timeout: the worker's first
+        // batch is slow, and its second waits behind it in the hand-over.
         await using var proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
         proxy.Targets = request => HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/" + _storage.InputBucket);
-        proxy.Latency = TimeSpan.FromSeconds(2.5);
+        proxy.Latency = TimeSpan.FromSeconds(5);
         proxy.Mode = FaultMode.Latency;
         await using var slowStorage = AwsClients.For(proxy.Address);
         var expected = ExpectedLabel.Load().Skip(10).Take(2).ToArray();
         var jobs = new List<RecognitionJob>();
         foreach (var e in expected) jobs.Add(await EnqueueAsync(TestImage(e.File), e.File));
-        var worker = new WorkerOptions { MaxBatchSize = 1, MaxMessages = 1, VisibilityTimeoutSeconds = 1, WaitTimeSeconds = 1 };
+        var worker = new WorkerOptions { MaxBatchSize = 1, MaxMessages = 1, VisibilityTimeoutSeconds = 3, WaitTimeSeconds = 1 };
         var consumer = new QueueConsumer(_sqs, new MessageBatcher(_sqs, Options.Create(worker)),
             Processor(s3: slowStorage.GetRequiredService<IAmazonS3>(), worker: worker), Options.Create(new QueueOptions { RequestQueue = _queueUrl }),
             Options.Create(worker), TimeProvider.System, NullLogger<QueueConsumer>.Instance);

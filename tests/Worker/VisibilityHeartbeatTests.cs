@@ -43,18 +43,18 @@ public sealed class VisibilityHeartbeatTests(AwsEmulatorFixture emulator)
     {
         var url = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("heartbeat"), null, CancellationToken.None);
         for (var i = 0; i < 10; i++) await _sqs.SendMessageAsync(url, $"job {i}", null, CancellationToken.None);
-        var held = await _sqs.ReceiveMessagesAsync(url, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 0, VisibilityTimeout = 2 }, CancellationToken.None);
+        var held = await _sqs.ReceiveMessagesAsync(url, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 0, VisibilityTimeout = 3 }, CancellationToken.None);
         Assert.Equal(10, held.Count);
 
-        // Each extension takes 0.5 s: ten of them in a row would take 5 s, past the 2 s timeout.
+        // Each extension takes 0.6 s: ten of them in a row would take 6 s, past the 3 s timeout.
         await using var proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
-        proxy.Latency = TimeSpan.FromMilliseconds(500);
+        proxy.Latency = TimeSpan.FromMilliseconds(600);
         proxy.Mode = FaultMode.Latency;
         await using var slow = AwsClients.For(proxy.Address);
         await using (new VisibilityHeartbeat(slow.GetRequiredService<ISqsClient>(), url, held.Select(m => m.ReceiptHandle).ToArray(),
-            TimeSpan.FromSeconds(2), TimeProvider.System, NullLogger.Instance))
+            TimeSpan.FromSeconds(3), TimeProvider.System, NullLogger.Instance))
         {
-            for (var i = 0; i < 8; i++)
+            for (var i = 0; i < 12; i++)
             {
                 await Task.Delay(500);
                 Assert.Empty(await ReceiveAsync(url));
