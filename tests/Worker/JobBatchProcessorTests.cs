@@ -248,9 +248,14 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         await consumer.StartAsync(CancellationToken.None);
         try
         {
-            // Another worker polling meanwhile gets nothing: both jobs stay with the worker that holds them.
-            var stolen = new List<SqsMessage>();
+            // Once the worker holds both (one being worked on, one waiting), another worker polling gets nothing.
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (await QueueDepthAsync(_queueUrl) != (0, 2))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the worker did not take both jobs: {await QueueDepthAsync(_queueUrl)}");
+                await Task.Delay(20);
+            }
+            var stolen = new List<SqsMessage>();
             while (clock.Elapsed < TimeSpan.FromSeconds(30) && (await ResultAsync(jobs[^1])) is null)
             {
                 stolen.AddRange(await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 0 }, CancellationToken.None));
