@@ -10,11 +10,12 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint bench load bad-input-doc
+.PHONY: help deps build run test chaos classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint bench load bad-input-doc
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
 	@echo "make test      run every test"
+	@echo "make chaos     only the chaos tests (worker kill -9, SQS/S3 faults, web tier restarts) and their figures"
 	@echo "make classify  DIR=folder [REPEAT=n]: offline throughput vs ONNX Runtime alone"
 	@echo "make bench-e2e latency figures of the local stack (sync uploads, course-harness run)"
 	@echo "make deps      install decoders, ONNX Runtime sources, the emulator (idempotent)"
@@ -36,6 +37,16 @@ test: build
 	$(DOTNET) test ImageRec.K8s.sln -c $(CONFIGURATION) --no-build -nologo \
 	  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
 	  --results-directory $(TEST_RESULTS) $(if $(FILTER),--filter "$(FILTER)")
+
+# The chaos tests (tests/Chaos) on stacks of their own: a worker killed mid-load, SQS/S3 faults through a
+# proxy, web tier restarts. Each writes its figures (jobs lost/duplicated, redelivered, recovery and drain
+# seconds) to $(CHAOS_RESULTS)/<scenario>.json; they are printed at the end, one line per scenario.
+CHAOS_RESULTS := $(CURDIR)/artifacts/chaos
+chaos: build
+	rm -rf $(CHAOS_RESULTS)
+	$(DOTNET) test tests/ImageRec.Tests.csproj -c $(CONFIGURATION) --no-build -nologo \
+	  --logger "console;verbosity=normal" --filter "FullyQualifiedName~ImageRec.Tests.Chaos"; \
+	  status=$$?; for f in $(CHAOS_RESULTS)/*.json; do [ -f "$$f" ] && tr -s ' \n' ' ' <"$$f" && echo; done; exit $$status
 
 classify: build
 	worker/bin/$(CONFIGURATION)/net10.0/imagerec-worker classify --baseline --rounds $(ROUNDS) --repeat $(REPEAT) $(DIR)

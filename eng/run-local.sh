@@ -10,7 +10,10 @@
 #
 # Environment: PORT (8080), WORKERS (2, the pool's minimum), MAX_WORKERS (4), OPERATOR_PORT (8081),
 # IDENTITY_PORT (8082), AUTH (oidc or none), EMULATOR_PORT (4566), WORKER_METRICS_PORT (9100, one per
-# worker upwards), SHARED_DIR (../shared), CONFIGURATION (Release), RUN_DIR (.run).
+# worker upwards), SHARED_DIR (../shared), CONFIGURATION (Release), RUN_DIR (.run), VISIBILITY_TIMEOUT
+# (60: seconds a received job stays hidden, so how soon a crashed worker's jobs return), SERVICES_ENDPOINT
+# (the emulator's address: the SQS/S3 endpoint the web tier, operator and workers use, e.g. a
+# fault-injecting proxy in front of the emulator; the script itself always provisions the emulator directly).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +40,7 @@ MODEL_FILE=mobilenetv2-12-int8.onnx
 LABELS_FILE=imagenet_classes.txt
 CLIENT_ID=imagerec
 MAX_RECEIVE_COUNT=5
-VISIBILITY_TIMEOUT=60
+VISIBILITY_TIMEOUT=${VISIBILITY_TIMEOUT:-60}
 
 log() { echo "run: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -105,12 +108,16 @@ model_sha256=$(sha256sum "$models/$MODEL_FILE" | cut -d' ' -f1)
 log "queues $REQUEST_QUEUE (dead letters → $DEAD_LETTER_QUEUE after $MAX_RECEIVE_COUNT receives), buckets $INPUT_BUCKET, $RESULT_BUCKET, $MODEL_BUCKET; model uploaded"
 
 # --- services --------------------------------------------------------------------------------------
-export Aws__ServiceUrl="$endpoint" Aws__Region=us-east-1 Aws__AccessKeyId=local Aws__SecretAccessKey=local
+services_endpoint=${SERVICES_ENDPOINT:-$endpoint}
+[ "$services_endpoint" = "$endpoint" ] || log "services reach SQS/S3 through $services_endpoint"
+# Workers inherit the operator's environment: they receive jobs with this visibility timeout.
+export Worker__VisibilityTimeoutSeconds="$VISIBILITY_TIMEOUT"
+export Aws__ServiceUrl="$services_endpoint" Aws__Region=us-east-1 Aws__AccessKeyId=local Aws__SecretAccessKey=local
 export Queue__RequestQueue="$REQUEST_QUEUE" Storage__InputBucket="$INPUT_BUCKET" Storage__ResultBucket="$RESULT_BUCKET"
 export DOTNET_NOLOGO=1 Logging__Console__FormatterName=simple
 
 request_queue_url=$(sqs GetQueueUrl "{\"QueueName\":\"$REQUEST_QUEUE\"}" | json_field QueueUrl)
-sed -e "s|\${QUEUE_URL}|$request_queue_url|" -e "s|\${ENDPOINT}|$endpoint|" -e "s|\${MODEL_SHA256}|$model_sha256|" \
+sed -e "s|\${QUEUE_URL}|$request_queue_url|" -e "s|\${ENDPOINT}|$services_endpoint|" -e "s|\${MODEL_SHA256}|$model_sha256|" \
     -e "s|\${MIN_WORKERS}|$WORKERS|" -e "s|\${MAX_WORKERS}|$MAX_WORKERS|" "$repo/deploy/local/pool.yaml" >"$RUN_DIR/pool.yaml"
 "$operator_bin" --local "$RUN_DIR/pool.yaml" --urls "http://127.0.0.1:$OPERATOR_PORT" \
   --Local:WorkerExecutable="$worker_bin" --Local:WorkerPortBase="$WORKER_METRICS_PORT" \
@@ -174,7 +181,7 @@ ImageRec.K8s is running (logs in $RUN_DIR/logs):
   operator      http://127.0.0.1:$OPERATOR_PORT/status (pool, replicas, queue depth), /metrics
   workers       $WORKERS..$MAX_WORKERS, scaled on queue depth; /metrics on ports $WORKER_METRICS_PORT and up
   metrics       http://127.0.0.1:$PORT/metrics
-  SQS/S3        $endpoint
+  SQS/S3        $endpoint$([ "$services_endpoint" = "$endpoint" ] || echo " (services use $services_endpoint)")
 $sign_in
   harness       curl -F inputFile=@$image http://127.0.0.1:$PORT/   (no token)
 Press Ctrl-C to stop.

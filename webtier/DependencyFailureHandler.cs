@@ -1,6 +1,3 @@
-using AmazonClientException = Amazon.Runtime.AmazonClientException;
-using AmazonServiceException = Amazon.Runtime.AmazonServiceException;
-using ImageRec.Common.Aws.Sqs;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ImageRec.WebTier;
@@ -14,7 +11,7 @@ public sealed class DependencyFailureHandler(IProblemDetailsService problems, IL
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (SqsException or AmazonServiceException or AmazonClientException or HttpRequestException))
+        if (!DependencyErrors.IsDependencyFailure(exception, context.RequestAborted))
             return false;
 
         logger.LogWarning("Request failed on a dependency: {Error}", exception.Message);

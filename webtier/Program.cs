@@ -41,6 +41,8 @@ builder.Services.AddSingleton<RequestQueue>();
 builder.Services.AddSingleton<ResultStore>();
 builder.Services.AddSingleton<ImageCatalog>();
 builder.Services.AddSingleton<JobSubmitter>();
+builder.Services.AddSingleton<AbandonedUploads>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploads>());
 builder.Services.AddSingleton<ReplyQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyQueue>());
 builder.Services.AddWebPage(builder.Configuration).AddPoolStatus(builder.Configuration);

@@ -118,6 +118,39 @@ public sealed class SqsClientProtocolTests
     }
 
     [Fact]
+    public async Task A_connection_lost_while_the_answer_is_read_is_a_transient_network_error_and_retried()
+    {
+        var handler = new ScriptedHandler((_, attempt) => attempt == 1
+            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new BrokenStream("{\"QueueUrl\":\"http"u8.ToArray())) }
+            : Json(HttpStatusCode.OK, "{\"QueueUrl\":\"" + QueueUrl + "\"}"));
+        var sqs = CreateClient(handler);
+
+        Assert.Equal(QueueUrl, await sqs.GetQueueUrlAsync("jobs", CancellationToken.None));
+        Assert.Equal(2, handler.Requests.Count);
+
+        // A call that is not retried hands the failure to its caller as an SqsException, like any other network error.
+        var once = CreateClient(new ScriptedHandler((_, _) =>
+            new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new BrokenStream("{\"MessageId\":"u8.ToArray())) }));
+        var error = await Assert.ThrowsAsync<SqsException>(() => once.SendMessageAsync(QueueUrl, "job", null, CancellationToken.None));
+        Assert.Equal(SqsErrorCodes.NetworkError, error.ErrorCode);
+        Assert.True(error.IsTransient);
+        Assert.IsAssignableFrom<IOException>(error.InnerException);
+    }
+
+    /// <summary>A response body that breaks off after its first bytes, as a reset connection does.</summary>
+    private sealed class BrokenStream(byte[] start) : MemoryStream(start)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            return read > 0 ? read : throw new IOException("Unable to read data from the transport connection: Connection reset by peer.");
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    [Fact]
     public async Task Query_error_header_identifies_a_missing_queue_when_the_body_is_not_json()
     {
         var handler = new ScriptedHandler((_, _) =>

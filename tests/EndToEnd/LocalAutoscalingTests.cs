@@ -102,27 +102,6 @@ public sealed class LocalAutoscalingTests(LocalStackFixture stack, ITestOutputHe
     }
 
     /// <summary>The pid of the worker reporting the most in-flight jobs, found by its --urls port.</summary>
-    private async Task<int?> BusiestWorkerPidAsync()
-    {
-        var best = (Port: 0, InFlight: -1.0);
-        for (var port = stack.FirstWorkerPort; port < stack.FirstWorkerPort + LocalStackFixture.MaxWorkers; port++)
-        {
-            try
-            {
-                var metrics = await stack.Http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
-                var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("imagerec_worker_in_flight ", StringComparison.Ordinal));
-                var inFlight = line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-                if (inFlight > best.InFlight) best = (port, inFlight);
-            }
-            catch (HttpRequestException)
-            {
-                // Slot not in use.
-            }
-        }
-        if (best.Port == 0) return null;
-        using var pgrep = Process.Start(new ProcessStartInfo("pgrep", ["-f", $"imagerec-worker --urls http://127.0.0.1:{best.Port}$"]) { RedirectStandardOutput = true })!;
-        var text = await pgrep.StandardOutput.ReadToEndAsync();
-        await pgrep.WaitForExitAsync();
-        return int.TryParse(text.Split('\n')[0], out var pid) ? pid : null;
-    }
+    private async Task<int?> BusiestWorkerPidAsync() =>
+        await LocalWorkers.BusiestAsync(stack) is { } busiest ? await LocalWorkers.PidAsync(busiest.Port) : null;
 }

@@ -17,14 +17,10 @@ public sealed class UploadRateLimitTests(LocalStackFixture stack)
     [Fact]
     public async Task Uploads_over_the_limit_get_429_with_retry_after()
     {
-        await using var webTier = await WebTierProcess.StartAsync(new Dictionary<string, string>(WebTierProcess.OnEmulator(stack.Emulator, "imagerec-requests"))
+        await using var webTier = await WebTierProcess.StartAsync(new Dictionary<string, string>(stack.WebTierSettings())
         {
             ["RateLimit__UploadsPerSecond"] = "1",
             ["RateLimit__Burst"] = "2",
-            ["Auth__Mode"] = "Oidc",
-            ["Auth__Authority"] = stack.Identity,
-            ["Auth__Audience"] = "imagerec",
-            ["Auth__RequireHttpsMetadata"] = "false",
         });
         using var alice = await stack.ClientForAsync("alice");
         using var bob = await stack.ClientForAsync("bob");

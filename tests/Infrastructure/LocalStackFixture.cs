@@ -12,7 +12,7 @@ namespace ImageRec.Tests.Infrastructure;
 /// <para>Sign-in is on, as in `make run`: <see cref="Http"/> carries a token of <see cref="DefaultUser"/>;
 /// <see cref="ClientForAsync"/> gives a client signed in as someone else.</para>
 /// </summary>
-public sealed class LocalStackFixture : IAsyncLifetime
+public class LocalStackFixture : IAsyncLifetime
 {
     /// <summary>The pool's minimum (WORKERS); the operator may scale up to <see cref="MaxWorkers"/>.</summary>
     public const int Workers = 2;
@@ -65,6 +65,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
         start.Environment["SHARED_DIR"] = RepositoryPaths.Shared;
         start.Environment["CONFIGURATION"] = RepositoryPaths.Configuration;
         start.Environment["RUN_DIR"] = RunDirectory;
+        await ConfigureAsync(start.Environment);
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -101,6 +102,21 @@ public sealed class LocalStackFixture : IAsyncLifetime
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", await TokenForAsync(user)) },
     };
 
+    /// <summary>
+    /// Settings for one more web tier on this stack's queues and buckets, signed in against its OpenID
+    /// provider as the stack's own is; through <paramref name="awsEndpoint"/> (e.g. a fault proxy) when given.
+    /// </summary>
+    public Dictionary<string, string> WebTierSettings(Uri? awsEndpoint = null) => new(WebTierProcess.OnEmulator(awsEndpoint ?? Emulator, "imagerec-requests"))
+    {
+        ["Auth__Mode"] = "Oidc",
+        ["Auth__Authority"] = Identity,
+        ["Auth__Audience"] = "imagerec",
+        ["Auth__RequireHttpsMetadata"] = "false",
+    };
+
+    /// <summary>Where a derived stack adds settings for eng/run-local.sh; the addresses above are chosen by then.</summary>
+    protected virtual Task ConfigureAsync(IDictionary<string, string?> environment) => Task.CompletedTask;
+
     private void Append(string? line)
     {
         if (line is null) return;
@@ -119,7 +135,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
         }));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (_process is null) return;

@@ -4,9 +4,11 @@ using System.Text;
 namespace ImageRec.Tests.Infrastructure;
 
 /// <summary>
-/// A web tier process (the built imagerec-webtier) on a free loopback port, configured through
-/// environment variables (<c>Section__Key</c>) the way the chart and eng/run-local.sh configure it.
-/// Started and ready when <see cref="StartAsync"/> returns; stopped with SIGTERM on dispose.
+/// A web tier process (the built imagerec-webtier) on a loopback port, configured through environment
+/// variables (<c>Section__Key</c>) the way the chart and eng/run-local.sh configure it — for instance one
+/// more replica on a stack's queues and buckets (<see cref="LocalStackFixture.WebTierSettings"/>).
+/// Started and ready when <see cref="StartAsync"/> returns; stopped with SIGTERM on dispose unless the
+/// test stopped it already.
 /// </summary>
 public sealed class WebTierProcess : IAsyncDisposable
 {
@@ -27,6 +29,8 @@ public sealed class WebTierProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>What the process wrote so far (stdout and stderr), for assertions on log lines and failure messages.</summary>
     public string Output { get { lock (_output) return _output.ToString(); } }
 
@@ -42,10 +46,12 @@ public sealed class WebTierProcess : IAsyncDisposable
         ["Storage__ResultBucket"] = resultBucket,
     };
 
-    public static async Task<WebTierProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    /// <param name="environment">The process's settings.</param>
+    /// <param name="port">The port to listen on (a free one when null); a restarted replica reuses its predecessor's.</param>
+    public static async Task<WebTierProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int? port = null)
     {
-        var port = FreePorts.One();
-        var webTier = new WebTierProcess(Launch(environment, port), new Uri($"http://127.0.0.1:{port}/"));
+        var listenOn = port ?? FreePorts.One();
+        var webTier = new WebTierProcess(Launch(environment, listenOn), new Uri($"http://127.0.0.1:{listenOn}/"));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -71,12 +77,11 @@ public sealed class WebTierProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
         await using var webTier = new WebTierProcess(Launch(environment, FreePorts.One()), new Uri("http://127.0.0.1/"));
-        using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            await webTier._process.WaitForExitAsync(cancel.Token);
+            await webTier.WaitForExitAsync(timeout);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
             throw new TimeoutException($"the web tier was expected to exit but still runs after {timeout}:\n{webTier.Output}");
         }
@@ -105,14 +110,23 @@ public sealed class WebTierProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
+    public void Signal(int signal) => ProcessSignals.Send(_process.Id, signal);
+
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            ProcessSignals.Send(_process.Id, ProcessSignals.SigTerm);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try { await _process.WaitForExitAsync(timeout.Token); }
-            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+            Signal(ProcessSignals.SigTerm);
+            try
+            {
+                await WaitForExitAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
         }
         _process.Dispose();
     }

@@ -6,9 +6,11 @@ using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.BadInput;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Infrastructure.Chaos;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
 using ImageRec.Worker.Processing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -63,12 +65,12 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         return Task.CompletedTask;
     }
 
-    private JobBatchProcessor Processor(StorageOptions? storage = null)
+    private JobBatchProcessor Processor(StorageOptions? storage = null, IAmazonS3? s3 = null, WorkerOptions? worker = null)
     {
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        return new JobBatchProcessor(_sqs, _s3, _model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
-            Options.Create(storage ?? _storage), Options.Create(new WorkerOptions()),
-            LanePlan.For(new WorkerOptions(), new ClassifierOptions(), Environment.ProcessorCount), new WorkerMetrics(meters),
+        return new JobBatchProcessor(_sqs, s3 ?? _s3, _model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
+            Options.Create(storage ?? _storage), Options.Create(worker ?? new WorkerOptions()),
+            LanePlan.For(worker ?? new WorkerOptions(), new ClassifierOptions(), Environment.ProcessorCount), new WorkerMetrics(meters),
             TimeProvider.System, NullLogger<JobBatchProcessor>.Instance);
     }
 
@@ -200,7 +202,80 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     }
 
     [Fact]
-    public async Task A_redelivered_job_overwrites_its_result_with_an_equal_one()
+    public async Task A_redelivered_job_that_was_finished_before_keeps_its_result_and_is_replied_again()
+    {
+        var expected = ExpectedLabel.Load()[7];
+        var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+        // An earlier delivery finished it (its result is stored, perhaps already read) but was never deleted:
+        // its worker died, or the delete was lost.
+        var earlier = ContractSerializer.Serialize(new RecognitionResult
+        {
+            Id = job.Id, Owner = job.Owner, Status = JobStatus.Succeeded, FileName = job.FileName,
+            Labels = [new LabelScore(expected.Index, expected.Label, 0.9f)], CompletedAt = DateTimeOffset.UnixEpoch,
+        });
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _storage.ResultBucket, Key = StorageOptions.ResultKey(job.Owner, job.Id), ContentBody = earlier });
+        var withCount = new SqsReceiveOptions { MaxNumberOfMessages = 1, WaitTimeSeconds = 1, MessageSystemAttributeNames = [SqsMessageSystemAttributeNames.ApproximateReceiveCount] };
+        Assert.Equal(1, Assert.Single(await _sqs.ReceiveMessagesAsync(_queueUrl, withCount, CancellationToken.None)).ApproximateReceiveCount);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var redelivered = Assert.Single(await _sqs.ReceiveMessagesAsync(_queueUrl, withCount, CancellationToken.None));
+        Assert.Equal(2, redelivered.ApproximateReceiveCount);
+
+        await Processor().ProcessAsync(_queueUrl, [redelivered], CancellationToken.None);
+
+        using (var stored = await _s3.GetObjectAsync(_storage.ResultBucket, StorageOptions.ResultKey(job.Owner, job.Id)))
+            Assert.Equal(earlier, await new StreamReader(stored.ResponseStream).ReadToEndAsync());
+        var reply = Assert.Single(await _sqs.ReceiveMessagesAsync(_replyUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None));
+        Assert.Equal(earlier, reply.Body);
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task A_batch_waiting_behind_a_slow_one_stays_hidden_from_other_workers_until_it_is_done()
+    {
+        // Inputs take 5 s to download (a slow S3), past the worker's 3 s visibility timeout: the worker's first
+        // batch is slow, and its second waits behind it in the hand-over.
+        await using var proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
+        proxy.Targets = request => HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/" + _storage.InputBucket);
+        proxy.Latency = TimeSpan.FromSeconds(5);
+        proxy.Mode = FaultMode.Latency;
+        await using var slowStorage = AwsClients.For(proxy.Address);
+        var expected = ExpectedLabel.Load().Skip(10).Take(2).ToArray();
+        var jobs = new List<RecognitionJob>();
+        foreach (var e in expected) jobs.Add(await EnqueueAsync(TestImage(e.File), e.File));
+        // One lane, so that the second job waits in the hand-over rather than running beside the first.
+        var worker = new WorkerOptions { MaxBatchSize = 1, MaxMessages = 1, VisibilityTimeoutSeconds = 3, WaitTimeSeconds = 1, Lanes = 1 };
+        var consumer = new QueueConsumer(_sqs, new MessageBatcher(_sqs, Options.Create(worker)),
+            Processor(s3: slowStorage.GetRequiredService<IAmazonS3>(), worker: worker),
+            LanePlan.For(worker, new ClassifierOptions(), Environment.ProcessorCount), Options.Create(new QueueOptions { RequestQueue = _queueUrl }),
+            Options.Create(worker), TimeProvider.System, NullLogger<QueueConsumer>.Instance);
+
+        await consumer.StartAsync(CancellationToken.None);
+        try
+        {
+            // Once the worker holds both (one being worked on, one waiting), another worker polling gets nothing.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (await QueueDepthAsync(_queueUrl) != (0, 2))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the worker did not take both jobs: {await QueueDepthAsync(_queueUrl)}");
+                await Task.Delay(20);
+            }
+            var stolen = new List<SqsMessage>();
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) && (await ResultAsync(jobs[^1])) is null)
+            {
+                stolen.AddRange(await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 0 }, CancellationToken.None));
+                await Task.Delay(100);
+            }
+            Assert.Empty(stolen);
+            for (var i = 0; i < jobs.Count; i++) Assert.Equal(expected[i].Index, (await ResultAsync(jobs[i]))?.Labels[0].Index);
+        }
+        finally
+        {
+            await consumer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_run_twice_writes_an_equal_result()
     {
         var expected = ExpectedLabel.Load()[7];
         var job = await EnqueueAsync(TestImage(expected.File), expected.File);
@@ -208,7 +283,7 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
 
         await Processor().ProcessAsync(_queueUrl, [message], CancellationToken.None);
         var first = await ResultAsync(job);
-        // Same message processed again, as after a lost delete.
+        // Same message processed again without a receive count to tell it was redelivered: it runs again.
         await Processor().ProcessAsync(_queueUrl, [message], CancellationToken.None);
         var second = await ResultAsync(job);
 

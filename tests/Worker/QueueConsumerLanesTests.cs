@@ -74,7 +74,8 @@ public sealed class QueueConsumerLanesTests(AwsEmulatorFixture emulator)
             Options.Create(storage), Options.Create(workerOptions), lanes, new WorkerMetrics(meters), TimeProvider.System,
             NullLogger<JobBatchProcessor>.Instance);
         using var consumer = new QueueConsumer(_sqs, new MessageBatcher(_sqs, Options.Create(workerOptions)), processor, lanes,
-            Options.Create(new QueueOptions { RequestQueue = queueName }), NullLogger<QueueConsumer>.Instance);
+            Options.Create(new QueueOptions { RequestQueue = queueName }), Options.Create(workerOptions), TimeProvider.System,
+            NullLogger<QueueConsumer>.Instance);
 
         await consumer.StartAsync(CancellationToken.None);
         try

@@ -1,6 +1,8 @@
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Infrastructure.Chaos;
 using ImageRec.Worker.Processing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageRec.Tests.Worker;
@@ -34,5 +36,29 @@ public sealed class VisibilityHeartbeatTests(AwsEmulatorFixture emulator)
         // Without the heartbeat the timeout runs out and the message is redelivered.
         await Task.Delay(1500);
         Assert.Equal("long job", Assert.Single(await ReceiveAsync(url)).Body);
+    }
+
+    [Fact]
+    public async Task A_whole_batch_stays_invisible_when_every_sqs_call_is_slow()
+    {
+        var url = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("heartbeat"), null, CancellationToken.None);
+        for (var i = 0; i < 10; i++) await _sqs.SendMessageAsync(url, $"job {i}", null, CancellationToken.None);
+        var held = await _sqs.ReceiveMessagesAsync(url, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 0, VisibilityTimeout = 3 }, CancellationToken.None);
+        Assert.Equal(10, held.Count);
+
+        // Each extension takes 0.6 s: ten of them in a row would take 6 s, past the 3 s timeout.
+        await using var proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
+        proxy.Latency = TimeSpan.FromMilliseconds(600);
+        proxy.Mode = FaultMode.Latency;
+        await using var slow = AwsClients.For(proxy.Address);
+        await using (new VisibilityHeartbeat(slow.GetRequiredService<ISqsClient>(), url, held.Select(m => m.ReceiptHandle).ToArray(),
+            TimeSpan.FromSeconds(3), TimeProvider.System, NullLogger.Instance))
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                await Task.Delay(500);
+                Assert.Empty(await ReceiveAsync(url));
+            }
+        }
     }
 }

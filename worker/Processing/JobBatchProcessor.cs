@@ -26,8 +26,9 @@ namespace ImageRec.Worker.Processing;
 /// - transient (S3/SQS errors): message left alone; it comes back after the visibility timeout;
 /// - unreadable message (not a job we understand): left alone too, so the queue's redrive policy
 ///   moves it to the dead-letter queue after maxReceiveCount attempts.
-/// Results are written before the message is deleted and are the same on every attempt, so a
-/// redelivered job overwrites its result with an equal one: the user sees it done once.
+/// Results are written before the message is deleted, so a job can come back after it was finished
+/// (its delete was lost, or its worker died before deleting). A redelivered job whose result exists is
+/// not run again: the stored result stands (a user may have read it already) and is replied again.
 /// </summary>
 public sealed class JobBatchProcessor(
     ISqsClient sqs,
@@ -59,18 +60,23 @@ public sealed class JobBatchProcessor(
         public Activity? Span;
         /// <summary>The input is gone (deleted by its owner): reply, but write no result that would outlive it.</summary>
         public bool InputGone;
+        /// <summary>The result an earlier delivery of this job wrote, when there is one.</summary>
+        public string? EarlierResult;
     }
 
+    /// <summary>Processes <paramref name="messages"/>; the caller keeps them invisible meanwhile (<see cref="VisibilityHeartbeat"/>).</summary>
     public async Task ProcessAsync(string queueUrl, IReadOnlyList<SqsMessage> messages, CancellationToken cancellationToken)
     {
         var items = messages.Select(m => new WorkItem(m)).ToArray();
         metrics.InFlight.Add(items.Length);
-        await using var heartbeat = new VisibilityHeartbeat(sqs, queueUrl, messages.Select(m => m.ReceiptHandle).ToArray(),
-            TimeSpan.FromSeconds(options.Value.VisibilityTimeoutSeconds), time, logger);
         try
         {
             var now = time.GetUtcNow();
             foreach (var item in items) Parse(item, now);
+
+            await Parallel.ForEachAsync(items.Where(i => i.Outcome == Outcome.Pending && i.Message.ApproximateReceiveCount > 1),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
+                FindEarlierResultAsync);
 
             await Parallel.ForEachAsync(items.Where(i => i.Outcome == Outcome.Pending),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
@@ -110,12 +116,34 @@ public sealed class JobBatchProcessor(
             item.Span?.SetTag("imagerec.job.id", item.Job.Id);
             Activity.Current = ambient; // one span per job of the batch; none becomes the ambient one
             metrics.QueueSeconds.Record(item.QueueMs / 1000);
+            if (item.Message.ApproximateReceiveCount > 1) metrics.Redelivered.Add(1);
         }
         catch (JsonException e)
         {
             item.Outcome = Outcome.Unreadable;
             logger.LogError("Message {MessageId} is not a job this worker understands ({Reason}); leaving it for the dead-letter queue",
                 item.Message.MessageId, e.Message);
+        }
+    }
+
+    private async ValueTask FindEarlierResultAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var job = item.Job!;
+        try
+        {
+            using var response = await s3.GetObjectAsync(storage.Value.ResultBucket, StorageOptions.ResultKey(job.Owner, job.Id), cancellationToken);
+            using var reader = new StreamReader(response.ResponseStream);
+            item.EarlierResult = await reader.ReadToEndAsync(cancellationToken);
+            item.Outcome = Outcome.Done;
+            logger.LogInformation("Job {JobId} came back after it was finished; keeping its result", job.Id);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Never finished: run it.
+        }
+        catch (Exception e) when (StorageErrors.IsTransient(e, cancellationToken))
+        {
+            Retry(item, "read-result", e);
         }
     }
 
@@ -213,6 +241,11 @@ public sealed class JobBatchProcessor(
     private async ValueTask PublishAsync(string queueUrl, WorkItem item, double inferenceMs, CancellationToken cancellationToken)
     {
         var job = item.Job!;
+        if (item.EarlierResult is { } earlier)
+        {
+            await ReplyAsync(job, earlier, cancellationToken);
+            return;
+        }
         var result = new RecognitionResult
         {
             Id = job.Id,
@@ -246,6 +279,11 @@ public sealed class JobBatchProcessor(
         }
 
         metrics.JobsCompleted.Add(1, new KeyValuePair<string, object?>("status", result.Status == JobStatus.Succeeded ? "succeeded" : "failed"));
+        await ReplyAsync(job, json, cancellationToken);
+    }
+
+    private async Task ReplyAsync(RecognitionJob job, string json, CancellationToken cancellationToken)
+    {
         if (job.ReplyTo is null) return;
         try
         {

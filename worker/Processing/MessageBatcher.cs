@@ -13,6 +13,9 @@ public sealed class MessageBatcher(ISqsClient sqs, IOptions<WorkerOptions> optio
 {
     private const int SqsMaxMessages = 10;
 
+    /// <summary>The receive count tells a redelivered job from a first one (<see cref="WorkerMetrics.Redelivered"/>).</summary>
+    private static readonly IReadOnlyList<string> Attributes = [SqsMessageSystemAttributeNames.ApproximateReceiveCount];
+
     public async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(string queueUrl, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -22,6 +25,7 @@ public sealed class MessageBatcher(ISqsClient sqs, IOptions<WorkerOptions> optio
             MaxNumberOfMessages = Math.Min(Math.Min(SqsMaxMessages, o.MaxMessages), target),
             WaitTimeSeconds = o.WaitTimeSeconds,
             VisibilityTimeout = o.VisibilityTimeoutSeconds,
+            MessageSystemAttributeNames = Attributes,
         }, cancellationToken);
         if (first.Count == 0 || first.Count >= target || o.BatchWaitMilliseconds <= 0) return first;
 
@@ -34,6 +38,7 @@ public sealed class MessageBatcher(ISqsClient sqs, IOptions<WorkerOptions> optio
                 MaxNumberOfMessages = Math.Min(SqsMaxMessages, target - batch.Count),
                 WaitTimeSeconds = 0,
                 VisibilityTimeout = o.VisibilityTimeoutSeconds,
+                MessageSystemAttributeNames = Attributes,
             }, cancellationToken);
             if (more.Count == 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5, o.BatchWaitMilliseconds)), cancellationToken);
             batch.AddRange(more);

@@ -13,6 +13,10 @@ namespace ImageRec.Worker.Processing;
 /// batch per lane, so the next receive's batches are waiting while the current ones are classified,
 /// but a worker never hoards more messages than it can work on soon.
 ///
+/// Every batch is kept invisible by a <see cref="VisibilityHeartbeat"/> from the moment it is received
+/// until it is done: the batch waiting in the hand-over behind a slow one must not time out and be run
+/// by a second worker while this one still goes on to run it.
+///
 /// On shutdown (SIGTERM) receiving stops at once, the batch being processed is finished, and a
 /// batch received but not started is released (visibility 0) so another worker takes it now
 /// rather than after the visibility timeout.
@@ -23,9 +27,14 @@ public sealed class QueueConsumer(
     JobBatchProcessor processor,
     LanePlan lanes,
     IOptions<QueueOptions> queue,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
+
+    /// <summary>Received messages and the heartbeat that keeps them hidden until they are done.</summary>
+    private sealed record HeldBatch(IReadOnlyList<SqsMessage> Messages, VisibilityHeartbeat Heartbeat);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,20 +42,21 @@ public sealed class QueueConsumer(
         logger.LogInformation("Taking jobs from {QueueUrl} with {Lanes} lanes ({DecodeThreads} decode and {IntraOpThreads} model threads each)",
             queueUrl, lanes.Lanes, lanes.DecodeThreads, lanes.IntraOpThreads);
 
-        var handOver = Channel.CreateBounded<IReadOnlyList<SqsMessage>>(new BoundedChannelOptions(lanes.Lanes) { SingleWriter = true });
+        var handOver = Channel.CreateBounded<HeldBatch>(new BoundedChannelOptions(lanes.Lanes) { SingleWriter = true });
         var receiving = ReceiveLoopAsync(queueUrl, handOver.Writer, stoppingToken);
         var working = Enumerable.Range(0, lanes.Lanes).Select(_ => Task.Run(() => LaneAsync(queueUrl, handOver.Reader, stoppingToken)));
         await Task.WhenAll(working);
         await receiving;
     }
 
-    private async Task LaneAsync(string queueUrl, ChannelReader<IReadOnlyList<SqsMessage>> handOver, CancellationToken stoppingToken)
+    private async Task LaneAsync(string queueUrl, ChannelReader<HeldBatch> handOver, CancellationToken stoppingToken)
     {
         // Processing is not cancelled by the stop signal: a started batch runs to its end.
-        await foreach (var messages in handOver.ReadAllAsync(CancellationToken.None))
+        await foreach (var (messages, heartbeat) in handOver.ReadAllAsync(CancellationToken.None))
         {
             if (stoppingToken.IsCancellationRequested)
             {
+                await heartbeat.DisposeAsync();
                 await ReleaseAsync(queueUrl, messages);
                 continue;
             }
@@ -59,10 +69,14 @@ public sealed class QueueConsumer(
                 // Whatever it was, the messages were not deleted and will be redelivered.
                 logger.LogError(e, "Processing a batch of {Count} messages failed; they will be redelivered", messages.Count);
             }
+            finally
+            {
+                await heartbeat.DisposeAsync();
+            }
         }
     }
 
-    private async Task ReceiveLoopAsync(string queueUrl, ChannelWriter<IReadOnlyList<SqsMessage>> handOver, CancellationToken stoppingToken)
+    private async Task ReceiveLoopAsync(string queueUrl, ChannelWriter<HeldBatch> handOver, CancellationToken stoppingToken)
     {
         try
         {
@@ -87,7 +101,12 @@ public sealed class QueueConsumer(
                     continue;
                 }
                 foreach (var batch in lanes.Split(messages))
-                    if (batch.Count > 0) await handOver.WriteAsync(batch, CancellationToken.None);
+                {
+                    if (batch.Count == 0) continue;
+                    var heartbeat = new VisibilityHeartbeat(sqs, queueUrl, batch.Select(m => m.ReceiptHandle).ToArray(),
+                        TimeSpan.FromSeconds(options.Value.VisibilityTimeoutSeconds), time, logger);
+                    await handOver.WriteAsync(new HeldBatch(batch, heartbeat), CancellationToken.None);
+                }
             }
         }
         finally

@@ -25,7 +25,9 @@ public sealed class VisibilityHeartbeat : IAsyncDisposable
             {
                 while (await timer.WaitForNextTickAsync(_stop.Token))
                 {
-                    foreach (var handle in receiptHandles)
+                    // All at once: one after the other, a slow SQS (a second per call) would reach the last
+                    // messages of a batch only after their timeout ran out.
+                    await Task.WhenAll(receiptHandles.Select(async handle =>
                     {
                         try
                         {
@@ -36,7 +38,7 @@ public sealed class VisibilityHeartbeat : IAsyncDisposable
                             // The message may already be deleted (done) or redelivered; either way nothing to keep.
                             logger.LogDebug("Visibility extension failed ({Code}); continuing", e.ErrorCode);
                         }
-                    }
+                    }));
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -205,6 +205,11 @@ public sealed class SqsClient : ISqsClient
         {
             throw new SqsException(SqsErrorCodes.NetworkError, $"{action} failed: {ex.Message}", ex.StatusCode, isTransient: true, innerException: ex);
         }
+        catch (IOException ex)
+        {
+            // The connection broke while the response body was read (reset, or the body ended early).
+            throw new SqsException(SqsErrorCodes.NetworkError, $"{action} failed reading the response: {ex.Message}", null, isTransient: true, innerException: ex);
+        }
         catch (JsonException ex)
         {
             throw new SqsException("InvalidResponse", $"{action} returned a body that is not valid JSON: {ex.Message}", null, isTransient: false, innerException: ex);

@@ -1,0 +1,113 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ImageRec.Common.Aws;
+using ImageRec.Common.Aws.Sqs;
+using ImageRec.Common.Configuration;
+using ImageRec.Common.Contracts;
+using ImageRec.Common.Imaging;
+using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Infrastructure.Chaos;
+using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier.Uploads;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImageRec.Tests.WebTier;
+
+/// <summary>
+/// The web tier's submission path against the real emulator, with a fault proxy in between: an upload
+/// becomes a job whose id the caller gets, or it is refused and leaves nothing behind; once a job is
+/// queued the caller hears so, whatever else fails.
+/// </summary>
+[Collection(AwsEmulatorCollection.Name)]
+public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifetime
+{
+    private const string Owner = "tester";
+    private readonly IAmazonS3 _directS3 = emulator.CreateS3Client();
+    private readonly ISqsClient _directSqs = emulator.CreateSqsClient();
+    private readonly StorageOptions _storage = new() { InputBucket = AwsEmulatorFixture.UniqueName("input"), ResultBucket = AwsEmulatorFixture.UniqueName("results") };
+    private FaultProxy _proxy = null!;
+    private ServiceProvider _services = null!;
+    private string _queueUrl = "";
+
+    private JobSubmitter Submitter => _services.GetRequiredService<JobSubmitter>();
+
+    public async Task InitializeAsync()
+    {
+        await _directS3.PutBucketAsync(_storage.InputBucket);
+        await _directS3.PutBucketAsync(_storage.ResultBucket);
+        _queueUrl = await _directSqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("requests"), null, CancellationToken.None);
+        _proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            // The web tier's S3 client without its retries, so an injected failure arrives at once.
+            .AddSingleton<IAmazonS3>(new AmazonS3Client(new BasicAWSCredentials("local", "local"),
+                new AmazonS3Config { ServiceURL = _proxy.Address.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 }))
+            .AddImageRecAws(AwsClients.Configuration(_proxy.Address))
+            .Configure<QueueOptions>(o => o.RequestQueue = _queueUrl)
+            .Configure<StorageOptions>(o => { o.InputBucket = _storage.InputBucket; o.ResultBucket = _storage.ResultBucket; })
+            .AddSingleton<WebTierMetrics>()
+            .AddSingleton<RequestQueue>()
+            .AddSingleton<ResultStore>()
+            .AddSingleton<ImageCatalog>()
+            .AddSingleton<AbandonedUploads>()
+            .AddSingleton<ReplyQueue>()
+            .AddSingleton<JobSubmitter>()
+            .BuildServiceProvider();
+        await _services.GetRequiredService<ReplyQueue>().StartAsync(CancellationToken.None);
+        await _services.GetRequiredService<AbandonedUploads>().StartAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.GetRequiredService<AbandonedUploads>().StopAsync(CancellationToken.None);
+        await _services.GetRequiredService<ReplyQueue>().StopAsync(CancellationToken.None);
+        await _services.DisposeAsync();
+        await _proxy.DisposeAsync();
+    }
+
+    private static UploadedImage Image()
+    {
+        var bytes = File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", "img_00.jpg"));
+        Assert.True(ImageHeaderReader.TryRead(bytes, out var header));
+        return new UploadedImage("img_00.jpg", bytes, bytes.Length, header);
+    }
+
+    private async Task<int> StoredImagesAsync() =>
+        (await _directS3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _storage.InputBucket, Prefix = Owner + "/" })).S3Objects?.Count ?? 0;
+
+    private async Task<long> QueuedJobsAsync() => long.Parse((await _directSqs.GetQueueAttributesAsync(_queueUrl,
+        [SqsQueueAttributeNames.ApproximateNumberOfMessages], CancellationToken.None))[SqsQueueAttributeNames.ApproximateNumberOfMessages]);
+
+    [Fact]
+    public async Task An_upload_whose_job_cannot_be_queued_is_refused_and_its_stored_image_removed()
+    {
+        _proxy.Targets = AwsErrorResponses.IsSqs;
+        _proxy.Mode = FaultMode.Errors;
+
+        await Assert.ThrowsAsync<SqsException>(() => Submitter.SubmitAsync(Owner, Image(), TimeSpan.Zero, CancellationToken.None));
+
+        // The image was stored before the enqueue failed; it is taken away in the background.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await StoredImagesAsync() > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(0, await StoredImagesAsync());
+        Assert.Equal(0, await QueuedJobsAsync());
+    }
+
+    [Fact]
+    public async Task A_queued_job_whose_result_cannot_be_read_in_time_is_answered_queued_not_an_error()
+    {
+        // Stores (PUT) and SQS (POST) work; reading the result back (GET) fails.
+        _proxy.Targets = request => HttpMethods.IsGet(request.Method);
+        _proxy.Mode = FaultMode.Errors;
+
+        // No worker runs: the reply never comes, and after the wait the result lookup fails.
+        var result = await Submitter.SubmitAsync(Owner, Image(), TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.Equal(JobStatus.Queued, result.Status);
+        Assert.Equal(1, await QueuedJobsAsync());
+        Assert.Equal(1, await StoredImagesAsync());
+    }
+}
