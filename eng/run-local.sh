@@ -13,7 +13,8 @@
 # worker upwards), SHARED_DIR (../shared), CONFIGURATION (Release), RUN_DIR (.run), VISIBILITY_TIMEOUT
 # (60: seconds a received job stays hidden, so how soon a crashed worker's jobs return), SERVICES_ENDPOINT
 # (the emulator's address: the SQS/S3 endpoint the web tier, operator and workers use, e.g. a
-# fault-injecting proxy in front of the emulator; the script itself always provisions the emulator directly).
+# fault-injecting proxy in front of the emulator; the script itself always provisions the emulator directly),
+# RECEIVE_WAIT_SECONDS (5: the workers' long poll, which bounds how long stopping a worker takes).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -115,6 +116,9 @@ export Worker__VisibilityTimeoutSeconds="$VISIBILITY_TIMEOUT"
 export Aws__ServiceUrl="$services_endpoint" Aws__Region=us-east-1 Aws__AccessKeyId=local Aws__SecretAccessKey=local
 export Queue__RequestQueue="$REQUEST_QUEUE" Storage__InputBucket="$INPUT_BUCKET" Storage__ResultBucket="$RESULT_BUCKET"
 export DOTNET_NOLOGO=1 Logging__Console__FormatterName=simple
+# Workers let a long poll in flight finish when stopped (cutting it off would strand the messages SQS
+# hands it), so the poll length bounds how long Ctrl-C takes: 5 s here, 20 s (the SQS maximum) in clusters.
+export Worker__WaitTimeSeconds=${RECEIVE_WAIT_SECONDS:-5}
 
 request_queue_url=$(sqs GetQueueUrl "{\"QueueName\":\"$REQUEST_QUEUE\"}" | json_field QueueUrl)
 sed -e "s|\${QUEUE_URL}|$request_queue_url|" -e "s|\${ENDPOINT}|$services_endpoint|" -e "s|\${MODEL_SHA256}|$model_sha256|" \

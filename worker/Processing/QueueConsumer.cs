@@ -17,9 +17,9 @@ namespace ImageRec.Worker.Processing;
 /// until it is done: the batch waiting in the hand-over behind a slow one must not time out and be run
 /// by a second worker while this one still goes on to run it.
 ///
-/// On shutdown (SIGTERM) receiving stops at once, the batch being processed is finished, and a
-/// batch received but not started is released (visibility 0) so another worker takes it now
-/// rather than after the visibility timeout.
+/// On shutdown (SIGTERM) no new receive starts, the batches being processed are finished, and
+/// batches received but not started — including what a long poll still in flight brings — are
+/// released (visibility 0) so another worker takes them now rather than after the visibility timeout.
 /// </summary>
 public sealed class QueueConsumer(
     ISqsClient sqs,
@@ -88,7 +88,11 @@ public sealed class QueueConsumer(
                     // Receive only when the hand-over has room: a worker holds at most the batches its
                     // lanes are processing and one receive more, never messages other workers could be running.
                     await handOver.WaitToWriteAsync(stoppingToken);
-                    messages = await batcher.ReceiveAsync(queueUrl, stoppingToken);
+                    // A long poll is not cancel-safe: SQS may already be handing messages to it, and a
+                    // closed connection leaves them invisible until their visibility timeout
+                    // (aws/aws-sdk-net#1680). So the poll in flight runs to its end, at most
+                    // WaitTimeSeconds, and what it brings after the stop signal is released at once.
+                    messages = await batcher.ReceiveAsync(queueUrl, CancellationToken.None);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -99,6 +103,11 @@ public sealed class QueueConsumer(
                     logger.LogWarning("ReceiveMessage failed ({Code}: {Message}); retrying in {Backoff}", e.ErrorCode, e.Message, ErrorBackoff);
                     await Task.Delay(ErrorBackoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     continue;
+                }
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    if (messages.Count > 0) await ReleaseAsync(queueUrl, messages);
+                    break;
                 }
                 foreach (var batch in lanes.Split(messages))
                 {

@@ -16,11 +16,12 @@ using Microsoft.Extensions.Options;
 namespace ImageRec.Tests.Worker;
 
 /// <summary>
-/// The queue consumer with two lanes, against the emulator and the real model: what one receive
-/// brings is split over the lanes, and every job is finished once with the right label.
+/// The queue consumer against the emulator and the real model: with two lanes, what one receive brings
+/// is split over the lanes and every job is finished once with the right label; on shutdown, a long
+/// poll in flight is not cut off but what it brings is released.
 /// </summary>
 [Collection(AwsEmulatorCollection.Name)]
-public sealed class QueueConsumerLanesTests(AwsEmulatorFixture emulator)
+public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
 {
     private readonly ISqsClient _sqs = emulator.CreateSqsClient();
     private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
@@ -67,15 +68,9 @@ public sealed class QueueConsumerLanesTests(AwsEmulatorFixture emulator)
             Uri = RepositoryPaths.SharedFile("models", "mobilenetv2-12-int8.onnx"),
             LabelsUri = RepositoryPaths.SharedFile("models", "imagenet_classes.txt"),
         };
-        var lanes = LanePlan.For(workerOptions, classifierOptions, processorCount: 2);
         using var model = new ModelHost(new ModelLoader(Options.Create(classifierOptions), _s3, NullLogger<ModelLoader>.Instance));
         await model.StartAsync(CancellationToken.None);
-        var processor = new JobBatchProcessor(_sqs, _s3, model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
-            Options.Create(storage), Options.Create(workerOptions), lanes, new WorkerMetrics(meters), TimeProvider.System,
-            NullLogger<JobBatchProcessor>.Instance);
-        using var consumer = new QueueConsumer(_sqs, new MessageBatcher(_sqs, Options.Create(workerOptions)), processor, lanes,
-            Options.Create(new QueueOptions { RequestQueue = queueName }), Options.Create(workerOptions), TimeProvider.System,
-            NullLogger<QueueConsumer>.Instance);
+        using var consumer = Consumer(queueName, storage, workerOptions, classifierOptions, model, meters);
 
         await consumer.StartAsync(CancellationToken.None);
         try
@@ -95,6 +90,46 @@ public sealed class QueueConsumerLanesTests(AwsEmulatorFixture emulator)
         // Every image went through the model once, and no lane got more than half of a receive.
         Assert.Equal(jobs.Count, batchSizes.Sum());
         Assert.All(batchSizes, size => Assert.InRange(size, 1, 5));
+    }
+
+    [Fact]
+    public async Task Jobs_a_long_poll_brings_after_the_stop_signal_are_released_not_left_invisible()
+    {
+        var queueName = AwsEmulatorFixture.UniqueName("requests");
+        var queueUrl = await _sqs.CreateQueueAsync(queueName, new Dictionary<string, string>
+        {
+            [SqsQueueAttributeNames.VisibilityTimeout] = "120",
+        }, CancellationToken.None);
+        var workerOptions = new WorkerOptions { WaitTimeSeconds = 3 };
+        var classifierOptions = new ClassifierOptions();
+        // Never loaded: nothing may be processed once the stop signal came.
+        using var model = new ModelHost(new ModelLoader(Options.Create(classifierOptions), _s3, NullLogger<ModelLoader>.Instance));
+        using var consumer = Consumer(queueName, new StorageOptions(), workerOptions, classifierOptions, model,
+            new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+
+        await consumer.StartAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the first long poll is waiting on the empty queue
+        var stopping = consumer.StopAsync(CancellationToken.None);
+        await _sqs.SendMessageBatchAsync(queueUrl, [new SqsSendBatchEntry("0", "{}"), new SqsSendBatchEntry("1", "{}")], CancellationToken.None);
+        await stopping;
+
+        // Whatever the poll in flight took was handed back: both jobs are there for the next worker now,
+        // not after the 120 s visibility timeout.
+        var attributes = await _sqs.GetQueueAttributesAsync(queueUrl,
+            [SqsQueueAttributeNames.ApproximateNumberOfMessages, SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible], CancellationToken.None);
+        Assert.Equal(("2", "0"), (attributes[SqsQueueAttributeNames.ApproximateNumberOfMessages], attributes[SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible]));
+    }
+
+    private QueueConsumer Consumer(string queueName, StorageOptions storage, WorkerOptions workerOptions, ClassifierOptions classifierOptions,
+        ModelHost model, IMeterFactory meters)
+    {
+        var lanes = LanePlan.For(workerOptions, classifierOptions, processorCount: 2);
+        var processor = new JobBatchProcessor(_sqs, _s3, model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
+            Options.Create(storage), Options.Create(workerOptions), lanes, new WorkerMetrics(meters), TimeProvider.System,
+            NullLogger<JobBatchProcessor>.Instance);
+        return new QueueConsumer(_sqs, new MessageBatcher(_sqs, Options.Create(workerOptions)), processor, lanes,
+            Options.Create(new QueueOptions { RequestQueue = queueName }), Options.Create(workerOptions), TimeProvider.System,
+            NullLogger<QueueConsumer>.Instance);
     }
 
     private async Task<RecognitionResult> WaitForResultAsync(StorageOptions storage, RecognitionJob job, TimeSpan timeout)
