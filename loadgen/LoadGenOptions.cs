@@ -19,6 +19,7 @@ public sealed record LoadGenOptions
     public string? Title { get; init; }
     public string? Token { get; init; }
     public string? User { get; init; }
+    public int Retries { get; init; }
 
     public const string Usage = """
         usage: imagerec-loadgen --url http://127.0.0.1:8080 --images <folder> [options]
@@ -35,6 +36,8 @@ public sealed record LoadGenOptions
           --max-seconds S    stop the run after S seconds (default 600); unsent requests are not counted
           --title TEXT       histogram title
           --token TOKEN      send 'Authorization: Bearer TOKEN' (a web tier with sign-in)
+          --retries N        resend an upload up to N times after a 5xx answer or a connection error, with the
+                             same Idempotency-Key, so a retry never stores the image twice (default 0)
           --user NAME        sign in as NAME first: password grant at the web tier's OpenID provider
                              (GET /v1/auth/config); only the local provider of `make run` allows it
         Ctrl-C stops the run and reports what was answered so far.
@@ -72,6 +75,7 @@ public sealed record LoadGenOptions
                 "title" => options with { Title = value },
                 "token" => options with { Token = value },
                 "user" => options with { User = value },
+                "retries" => options with { Retries = NonNegative(name, value) },
                 _ => throw new ArgumentException($"unknown option --{name}"),
             };
         }
@@ -79,6 +83,10 @@ public sealed record LoadGenOptions
         if (options.Token is not null && options.User is not null) throw new ArgumentException("--token and --user exclude each other");
         return options;
     }
+
+    private static int NonNegative(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0
+            ? n : throw new ArgumentException($"--{name}: '{value}' is not a whole number");
 
     private static int Positive(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0

@@ -39,7 +39,10 @@ public sealed record RunResult(IReadOnlyList<RequestRecord> Records, int Request
 public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadOnlyList<ImageFile> images,
     IReadOnlyDictionary<string, ExpectedLabel>? expected)
 {
-    private int _done, _errors;
+    private int _done, _errors, _retries;
+
+    /// <summary>Uploads sent again after a 5xx or a connection error (<c>--retries</c>).</summary>
+    public int Retries => Volatile.Read(ref _retries);
 
     public (int Done, int Errors) Snapshot => (Volatile.Read(ref _done), Volatile.Read(ref _errors));
 
@@ -87,6 +90,11 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
         return new RunResult(records.Where(r => r is not null).Select(r => r!.Value).ToList(), options.Count, seconds, cancelled);
     }
 
+    /// <summary>
+    /// Sends one upload, resending it (up to <c>--retries</c> times) after a 5xx answer or a connection error with
+    /// the same Idempotency-Key: the server answers a resend for the first attempt instead of storing the image again.
+    /// The latency runs from the first send to the last answer.
+    /// </summary>
     private async Task<RequestRecord?> SendAsync(int sequence, ImageFile image, CancellationToken token)
     {
         var (path, field) = options.Mode switch
@@ -95,35 +103,48 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
             LoadMode.Upload => ("v1/images", "image"),
             _ => ("", "inputFile"),
         };
-        using var content = new MultipartFormDataContent();
-        var file = new ByteArrayContent(image.Bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue(image.ContentType);
-        content.Add(file, field, image.Name);
         var want = expected is not null && expected.TryGetValue(image.Name, out var e) ? e : null;
+        // The course-harness route has no idempotency; v1 uploads get one key for all their attempts.
+        var idempotencyKey = options.Mode == LoadMode.Harness ? null : Guid.NewGuid().ToString();
 
         var begin = Stopwatch.GetTimestamp();
         Outcome outcome;
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            using var response = await client.PostAsync(path, content, token);
-            var body = await response.Content.ReadAsStringAsync(token);
-            outcome = AnswerChecker.Check(options.Mode, image.Name, response.StatusCode, body, want);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            return null;
-        }
-        catch (TaskCanceledException)
-        {
-            outcome = Outcome.Error("client-timeout");
-        }
-        catch (HttpRequestException ex)
-        {
-            // HttpRequestError says what failed when it can (ConnectionError, NameResolutionError…);
-            // otherwise the inner exception's type does (IOException for a connection closed mid-answer).
-            var kind = ex.HttpRequestError != HttpRequestError.Unknown ? ex.HttpRequestError.ToString()
-                : ex.InnerException?.GetType().Name ?? nameof(HttpRequestException);
-            outcome = Outcome.Error($"http-{kind}", ex.InnerException?.Message ?? ex.Message);
+            bool retryable;
+            try
+            {
+                using var content = new MultipartFormDataContent();
+                var file = new ByteArrayContent(image.Bytes);
+                file.Headers.ContentType = new MediaTypeHeaderValue(image.ContentType);
+                content.Add(file, field, image.Name);
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+                if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", $"\"{idempotencyKey}\"");
+                using var response = await client.SendAsync(request, token);
+                var body = await response.Content.ReadAsStringAsync(token);
+                outcome = AnswerChecker.Check(options.Mode, image.Name, response.StatusCode, body, want);
+                retryable = (int)response.StatusCode >= 500;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (TaskCanceledException)
+            {
+                outcome = Outcome.Error("client-timeout");
+                retryable = false;
+            }
+            catch (HttpRequestException ex)
+            {
+                // HttpRequestError says what failed when it can (ConnectionError, NameResolutionError…);
+                // otherwise the inner exception's type does (IOException for a connection closed mid-answer).
+                var kind = ex.HttpRequestError != HttpRequestError.Unknown ? ex.HttpRequestError.ToString()
+                    : ex.InnerException?.GetType().Name ?? nameof(HttpRequestException);
+                outcome = Outcome.Error($"http-{kind}", ex.InnerException?.Message ?? ex.Message);
+                retryable = true;
+            }
+            if (!retryable || attempt >= options.Retries) break;
+            Interlocked.Increment(ref _retries);
         }
         var latency = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
         return new RequestRecord(sequence, image.Name, latency, outcome);

@@ -68,6 +68,7 @@ if (options.Histogram is not null)
 }
 if (options.Json is not null) WriteFile(options.Json, report.ToJson());
 Console.Out.Write(report.ToText());
+if (options.Retries > 0) Console.Out.WriteLine($"resent after a 5xx or a connection error: {runner.Retries} (same Idempotency-Key)");
 return interrupted ? 130 : report.Ok == report.Requested ? 0 : 1;
 
 static void WriteFile(string path, string text)

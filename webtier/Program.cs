@@ -18,6 +18,7 @@ builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueO
 builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
 builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
 builder.Services.Configure<ReplyQueueOptions>(builder.Configuration.GetSection(ReplyQueueOptions.Section));
+builder.Services.Configure<SweeperOptions>(builder.Configuration.GetSection(SweeperOptions.Section));
 builder.Services.Configure<CourseHarnessOptions>(builder.Configuration.GetSection(CourseHarnessOptions.Section));
 builder.Services.AddImageRecAuth(builder.Configuration);
 
@@ -43,6 +44,8 @@ builder.Services.AddSingleton<ImageCatalog>();
 builder.Services.AddSingleton<JobSubmitter>();
 builder.Services.AddSingleton<AbandonedUploads>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploads>());
+builder.Services.AddSingleton<StalledJobSweeper>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<StalledJobSweeper>());
 builder.Services.AddSingleton<ReplyQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyQueue>());
 builder.Services.AddWebPage(builder.Configuration).AddPoolStatus(builder.Configuration);

@@ -48,6 +48,19 @@ try {
   await page.locator('#gallery-status').filter({ hasNotText: 'Loading' }).waitFor();
 
   const uploads = [...scenario.picked, scenario.dropped];
+  // Every upload request's Idempotency-Key; the first is answered 429 here (as the rate limiter would), so
+  // the page's retry of it must carry the same key.
+  const uploadKeys = [];
+  const uploadRoute = url => url.pathname === '/v1/images';
+  await page.route(uploadRoute, async route => {
+    if (route.request().method() !== 'POST') return route.continue();
+    uploadKeys.push(route.request().headers()['idempotency-key']);
+    if (uploadKeys.length > 1) return route.continue();
+    return route.fulfill({
+      status: 429, headers: { 'Retry-After': '1' }, contentType: 'application/problem+json',
+      body: JSON.stringify({ status: 429, title: 'Too many uploads', reason: 'rate-limited' }),
+    });
+  });
   log(`pick ${scenario.picked.map(p => p.file).join(', ')} in the file input`);
   await page.locator('#file-input').setInputFiles(scenario.picked.map(p => p.path));
 
@@ -70,6 +83,15 @@ try {
     file: row.dataset.file, id: row.dataset.id, state: row.dataset.state, text: row.querySelector('.upload-state').textContent,
   })));
   for (const row of finished.slice(0, uploads.length)) log(`  upload ${row.file}: ${row.state}, ${row.text} (id ${row.id})`);
+  await page.unroute(uploadRoute);
+  // The browser logs the 429 answered here as a failed load; that one is expected.
+  for (let i = problems.length - 1; i >= 0; i--)
+    if (/status of 429 .*\/v1\/images/.test(problems[i])) problems.splice(i, 1);
+  log(`upload requests' Idempotency-Keys: ${uploadKeys.join(' ')}`);
+  check(uploadKeys.every(key => /^"[0-9a-f]{32}"$/.test(key ?? '')), 'every upload request should carry a quoted Idempotency-Key');
+  check(new Set(uploadKeys).size === uploads.length, `one key per file expected, found ${new Set(uploadKeys).size} for ${uploads.length} files`);
+  check(uploadKeys.length === uploads.length + 1 && uploadKeys.indexOf(uploadKeys[0], 1) > 0,
+    'the upload answered 429 should have been retried with its key');
 
   const ids = new Map();
   for (const upload of uploads) {

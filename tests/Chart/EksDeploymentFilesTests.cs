@@ -26,7 +26,7 @@ public partial class EksDeploymentFilesTests
 
     public static TheoryData<string, string[]> Policies() => new()
     {
-        { "webtier-policy.json", ["s3:PutObject", "s3:GetObject", "sqs:SendMessage", "sqs:GetQueueUrl", "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage"] },
+        { "webtier-policy.json", ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket", "sqs:SendMessage", "sqs:GetQueueUrl", "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage"] },
         { "worker-policy.json", ["s3:GetObject", "s3:PutObject", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"] },
         { "operator-policy.json", ["sqs:GetQueueAttributes"] },
     };

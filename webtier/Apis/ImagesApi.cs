@@ -30,7 +30,8 @@ public static class ImagesApi
     /// <summary>
     /// <c>POST /v1/images[?wait=seconds]</c> with the image in multipart field <c>image</c>.
     /// Without <c>wait</c>: 202 and a Location to poll. With it: 200 and the result once it is there,
-    /// or 202 when it is not ready within <c>wait</c> seconds.
+    /// or 202 when it is not ready within <c>wait</c> seconds. An <c>Idempotency-Key</c> header makes a retry
+    /// answer for the first attempt's job (<see cref="IdempotencyKey"/>).
     /// </summary>
     public static async Task<Results<Ok<RecognitionResult>, AcceptedAtRoute<RecognitionResult>, ProblemHttpResult>> UploadAsync(
         HttpRequest request, ClaimsPrincipal user, UploadReader reader, JobSubmitter submitter,
@@ -41,12 +42,18 @@ public static class ImagesApi
                 detail: $"'wait' must be a whole number of seconds between 0 and {options.Value.MaxWaitSeconds}.",
                 extensions: new Dictionary<string, object?> { ["reason"] = "invalid-wait" });
 
+        var (key, invalidKey) = IdempotencyKey.Read(request.Headers);
+        if (invalidKey is not null) return invalidKey.ToProblem();
+
         var (image, rejection) = await reader.ReadAsync(request, ImageFields, cancellationToken);
         if (rejection is not null) return rejection.ToProblem();
         using (image)
         {
-            var result = await submitter.SubmitAsync(Owner.From(user), image!, wait, cancellationToken);
-            return result.Status == JobStatus.Queued
+            var (result, refused) = key is null
+                ? (await submitter.SubmitAsync(Owner.From(user), image!, wait, cancellationToken), null)
+                : await submitter.SubmitOnceAsync(Owner.From(user), image!, key, wait, cancellationToken);
+            if (refused is not null) return refused.ToProblem();
+            return result!.Status == JobStatus.Queued
                 ? TypedResults.AcceptedAtRoute(result, nameof(GetAsync), new { id = result.Id })
                 : TypedResults.Ok(result);
         }

@@ -15,7 +15,8 @@ namespace ImageRec.WebTier.Jobs;
 /// enqueues the job, and (when asked to wait) waits for the reply, falling back to the result
 /// object in S3 when the reply does not come in time.
 /// An upload either becomes a job the caller gets the id of, or leaves nothing behind: when storing or
-/// enqueueing fails, the caller gets an error and the stored image is discarded.
+/// enqueueing fails, the caller gets an error and the stored image is discarded — unless the upload carries an
+/// idempotency key, whose retry finds the stored image (see <see cref="IdempotencyKey"/>).
 /// </summary>
 public sealed class JobSubmitter(
     IAmazonS3 s3,
@@ -26,11 +27,40 @@ public sealed class JobSubmitter(
     AbandonedUploads abandoned,
     IOptions<StorageOptions> storage,
     WebTierMetrics metrics,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<JobSubmitter> logger)
 {
-    public async Task<RecognitionResult> SubmitAsync(string owner, UploadedImage image, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>How often a retried upload that waits looks for the result its first attempt's job writes.</summary>
+    private static readonly TimeSpan ResultPollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Submits the upload under a new id; answers its result when <paramref name="wait"/> allowed and it came, else queued.</summary>
+    public Task<RecognitionResult> SubmitAsync(string owner, UploadedImage image, TimeSpan wait, CancellationToken cancellationToken) =>
+        SubmitNewAsync(owner, Guid.CreateVersion7().ToString(), image, image.ContentSha256(), keyed: false, wait, cancellationToken);
+
+    /// <summary>
+    /// Submits the upload under the id derived from the owner and <paramref name="idempotencyKey"/>: a retry whose
+    /// first attempt stored its image answers for that job instead of submitting another, or is refused when
+    /// the image differs.
+    /// </summary>
+    public async Task<(RecognitionResult? Result, UploadRejection? Rejection)> SubmitOnceAsync(
+        string owner, UploadedImage image, string idempotencyKey, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var id = Guid.CreateVersion7().ToString();
+        var contentSha256 = image.ContentSha256();
+        var id = IdempotencyKey.JobId(owner, idempotencyKey);
+        var earlier = await StoredInput.ReadAsync(s3, storage.Value.InputBucket, owner, id, cancellationToken);
+        if (earlier is null) return (await SubmitNewAsync(owner, id, image, contentSha256, keyed: true, wait, cancellationToken), null);
+        if (earlier.ContentSha256 != contentSha256)
+        {
+            logger.LogInformation("Upload refused: the idempotency key of job {Id} was reused for a different image", id);
+            return (null, UploadRejection.IdempotencyKeyReused());
+        }
+        logger.LogInformation("Upload with the idempotency key of job {Id} answered from its first attempt", id);
+        return (await AwaitStoredResultAsync(earlier, wait, cancellationToken), null);
+    }
+
+    private async Task<RecognitionResult> SubmitNewAsync(
+        string owner, string id, UploadedImage image, string contentSha256, bool keyed, TimeSpan wait, CancellationToken cancellationToken)
+    {
         // A producer span for the job; the worker's span continues its trace (traceparent in the message).
         using var activity = Tracing.Source.StartActivity("imagerec.job.submit", ActivityKind.Producer);
         activity?.SetTag("imagerec.job.id", id);
@@ -48,7 +78,7 @@ public sealed class JobSubmitter(
         var queued = new RecognitionResult { Id = id, Owner = owner, Status = JobStatus.Queued, FileName = image.FileName };
         // Registered before the job is sent, or a fast worker's reply could arrive first and be dropped.
         using var registration = wait > TimeSpan.Zero ? replies.Register(id) : null;
-        await StoreAndEnqueueAsync(job, image, cancellationToken);
+        await StoreAndEnqueueAsync(job, image, contentSha256, keepOnFailure: keyed, cancellationToken);
         if (registration is null) return queued;
 
         var waitStarted = Stopwatch.GetTimestamp();
@@ -57,24 +87,48 @@ public sealed class JobSubmitter(
         return result ?? queued;
     }
 
-    private async Task StoreAndEnqueueAsync(RecognitionJob job, UploadedImage image, CancellationToken cancellationToken)
+    /// <summary>
+    /// A retried upload's answer: the first attempt's result, polled from S3 for up to <paramref name="wait"/>
+    /// (its job replies to the replica that sent it, maybe one that is gone), else queued.
+    /// </summary>
+    private async Task<RecognitionResult> AwaitStoredResultAsync(StoredInput earlier, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + wait;
+        while (true)
+        {
+            if (await results.GetResultAsync(earlier.Owner, earlier.Id, cancellationToken) is { } result) return result;
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero) return earlier.Queued();
+            await Task.Delay(left < ResultPollInterval ? left : ResultPollInterval, time, cancellationToken);
+        }
+    }
+
+    private async Task StoreAndEnqueueAsync(RecognitionJob job, UploadedImage image, string contentSha256, bool keepOnFailure, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             using (var content = image.OpenRead())
             {
-                await s3.PutObjectAsync(new PutObjectRequest
+                var put = new PutObjectRequest
                 {
                     BucketName = job.Input.Bucket,
                     Key = job.Input.Key,
                     InputStream = content,
                     ContentType = image.ContentType,
                     UseChunkEncoding = false,
-                    Metadata = { ["file-name"] = Uri.EscapeDataString(image.FileName) },
-                }, cancellationToken);
+                };
+                StoredInput.Describe(put.Metadata, job, contentSha256);
+                await s3.PutObjectAsync(put, cancellationToken);
             }
             await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
+        }
+        catch when (keepOnFailure)
+        {
+            // An upload with an idempotency key is retried with the same key, so the same id: removing the
+            // image now could race that retry, which would answer for it and then find it gone. It stays; a
+            // retry answers for it, and the sweeper queues its job if the enqueue is what failed.
+            throw;
         }
         catch
         {

@@ -25,6 +25,14 @@ public sealed record UploadRejection(int Status, string Reason, string Detail)
     public static UploadRejection CorruptHeader(string detail) =>
         new(StatusCodes.Status400BadRequest, FailureReasons.Undecodable, $"The image cannot be read: {detail}.");
 
+    public static UploadRejection InvalidIdempotencyKey(string why) =>
+        new(StatusCodes.Status400BadRequest, "invalid-idempotency-key", $"The Idempotency-Key header is not valid: {why}.");
+
+    /// <summary>The key's first upload stored a different image: a key names one upload (IETF idempotency-key draft §2.7).</summary>
+    public static UploadRejection IdempotencyKeyReused() =>
+        new(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused",
+            "This Idempotency-Key was already used for a different image; send a new key for a new upload.");
+
     /// <summary>
     /// A refusal judged from the content: 415 for what is not an image or not a format we decode, 422 for an image
     /// of a supported format that cannot be processed as it is (too many pixels, animated).

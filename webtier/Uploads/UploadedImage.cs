@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using ImageRec.Common.Imaging;
 
 namespace ImageRec.WebTier.Uploads;
@@ -16,6 +17,10 @@ public sealed class UploadedImage(string fileName, byte[] buffer, int length, Im
     /// <summary>A read-only stream over the bytes, without copying them.</summary>
     public Stream OpenRead() =>
         new MemoryStream(_buffer ?? throw new ObjectDisposedException(nameof(UploadedImage)), 0, Length, writable: false);
+
+    /// <summary>SHA-256 of the bytes, lowercase hex: tells a retried upload's image from a different one.</summary>
+    public string ContentSha256() =>
+        Convert.ToHexStringLower(SHA256.HashData((_buffer ?? throw new ObjectDisposedException(nameof(UploadedImage))).AsSpan(0, Length)));
 
     public string ContentType => Header.Format switch
     {

@@ -37,7 +37,8 @@ public static class ChaosUpload
     /// <summary>The n-th of the labelled test images, round robin.</summary>
     public static ExpectedLabel Image(int n) => Expected[n % Expected.Count];
 
-    public static async Task<UploadOutcome> SendAsync(HttpClient http, Uri webTier, ExpectedLabel image, int waitSeconds = 0)
+    /// <param name="idempotencyKey">Sent as the Idempotency-Key header: a retry with the same key gets the first attempt's job.</param>
+    public static async Task<UploadOutcome> SendAsync(HttpClient http, Uri webTier, ExpectedLabel image, int waitSeconds = 0, string? idempotencyKey = null)
     {
         var file = new ByteArrayContent(Bytes[image.File]);
         file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
@@ -48,7 +49,9 @@ public static class ChaosUpload
             new(kind, image, id, result, description, started.Elapsed);
         try
         {
-            using var response = await http.PostAsync(new Uri(webTier, waitSeconds > 0 ? $"v1/images?wait={waitSeconds}" : "v1/images"), form, patience.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(webTier, waitSeconds > 0 ? $"v1/images?wait={waitSeconds}" : "v1/images")) { Content = form };
+            if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", $"\"{idempotencyKey}\"");
+            using var response = await http.SendAsync(request, patience.Token);
             var body = await response.Content.ReadAsStringAsync(patience.Token);
             var status = (int)response.StatusCode;
             switch (response.StatusCode)

@@ -41,16 +41,27 @@ export async function poolStatus() {
 }
 
 /**
+ * A fresh Idempotency-Key (IETF draft-ietf-httpapi-idempotency-key-header) for one upload: send it again on
+ * that upload's retries, and the server answers for the first attempt instead of storing the image twice.
+ * Built from getRandomValues, since crypto.randomUUID exists only on HTTPS or localhost pages.
+ */
+export function newIdempotencyKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
  * Uploads one image with XMLHttpRequest (fetch reports no upload progress). Resolves with
  * { status: 200, result } when the result came within `wait` seconds, or { status: 202, result, location }.
+ * Pass the same `idempotencyKey` on every attempt of one upload.
  */
-export function uploadImage(file, { wait = 20, onProgress = () => {} } = {}) {
+export function uploadImage(file, { wait = 20, idempotencyKey = null, onProgress = () => {} } = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/v1/images?wait=${wait}`);
     const token = authorization();
     if (token) xhr.setRequestHeader('Authorization', token);
     xhr.setRequestHeader('Accept', 'application/json');
+    if (idempotencyKey) xhr.setRequestHeader('Idempotency-Key', `"${idempotencyKey}"`);
     xhr.upload.addEventListener('progress', e => { if (e.lengthComputable) onProgress(e.loaded / e.total); });
     xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The upload did not reach the server.')));
     xhr.addEventListener('load', () => {

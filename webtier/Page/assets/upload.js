@@ -1,7 +1,7 @@
 // Uploads from the file picker or dropped files: one row per file with its upload progress, then
 // its result, which is handed to the gallery.
 
-import { ApiError, getImage, uploadImage } from './api.js';
+import { ApiError, getImage, newIdempotencyKey, uploadImage } from './api.js';
 import { el, percent } from './dom.js';
 
 // An upload that waits for its result holds a connection for up to WAIT_SECONDS; keep some of the
@@ -65,9 +65,11 @@ async function upload({ file, row }, onResult) {
 }
 
 async function uploadRespectingRateLimit(file, row) {
+  // One key for every attempt of this file: a retry never stores the image twice.
+  const idempotencyKey = newIdempotencyKey();
   for (let attempt = 0; ; attempt++) {
     try {
-      return await uploadImage(file, { wait: WAIT_SECONDS, onProgress: fraction => row.progress(fraction) });
+      return await uploadImage(file, { wait: WAIT_SECONDS, idempotencyKey, onProgress: fraction => row.progress(fraction) });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 429 || attempt >= RATE_LIMIT_RETRIES) throw error;
       const seconds = error.retryAfterSeconds ?? 1;

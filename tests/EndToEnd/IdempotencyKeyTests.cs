@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ImageRec.Tests.Infrastructure;
+using ImageRec.WebTier.Uploads;
+
+namespace ImageRec.Tests.EndToEnd;
+
+/// <summary>
+/// <c>Idempotency-Key</c> on <c>POST /v1/images</c> on the stack `make run` starts: a retry with the key gets
+/// the first attempt's job (never a second image), a key reused for another image is refused with 422, equal
+/// keys of two users name two jobs, and a malformed key is refused with 400 before anything is stored.
+/// </summary>
+[Collection(LocalStackCollection.Name)]
+public sealed class IdempotencyKeyTests(LocalStackFixture stack)
+{
+    private static HttpRequestMessage Upload(string file, string? key, int wait = 30)
+    {
+        var content = new ByteArrayContent(File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", file)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"v1/images?wait={wait}")
+        {
+            Content = new MultipartFormDataContent { { content, "image", file } },
+        };
+        if (key is not null) request.Headers.TryAddWithoutValidation(IdempotencyKey.Header, key);
+        return request;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient client, HttpRequestMessage request)
+    {
+        request.RequestUri = new Uri(stack.WebTier, request.RequestUri!);
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    private static async Task<string[]> ListAsync(HttpClient client, Uri webTier)
+    {
+        var page = JsonDocument.Parse(await client.GetStringAsync(new Uri(webTier, "v1/images?limit=100"))).RootElement;
+        return page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToArray();
+    }
+
+    [Fact]
+    public async Task A_retry_with_the_same_key_answers_for_the_first_upload_and_stores_nothing_twice()
+    {
+        using var carol = await stack.ClientForAsync("carol-idem");
+        var key = $"\"{Guid.NewGuid()}\""; // the draft's structured-field string form
+
+        var (firstStatus, first) = await SendAsync(carol, Upload("img_00.jpg", key));
+        Assert.True(firstStatus == HttpStatusCode.OK, $"{(int)firstStatus} {first}\n{stack.Logs()}");
+        var (againStatus, again) = await SendAsync(carol, Upload("img_00.jpg", key));
+        Assert.True(againStatus == HttpStatusCode.OK, $"{(int)againStatus} {again}");
+
+        var id = first.GetProperty("id").GetString()!;
+        Assert.Equal(id, again.GetProperty("id").GetString());
+        Assert.Equal("succeeded", again.GetProperty("status").GetString());
+        Assert.Equal(first.GetProperty("completedAt").GetString(), again.GetProperty("completedAt").GetString());
+        Assert.Equal([id], await ListAsync(carol, stack.WebTier));
+
+        // The same key with another image is a client error, and changes nothing.
+        var (reusedStatus, reused) = await SendAsync(carol, Upload("img_01.jpg", key));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reusedStatus);
+        Assert.Equal("idempotency-key-reused", reused.GetProperty("reason").GetString());
+        Assert.Equal([id], await ListAsync(carol, stack.WebTier));
+
+        // Another user's equal key is another job.
+        using var dave = await stack.ClientForAsync("dave-idem");
+        var (daveStatus, daves) = await SendAsync(dave, Upload("img_01.jpg", key, wait: 0));
+        Assert.Equal(HttpStatusCode.Accepted, daveStatus);
+        Assert.NotEqual(id, daves.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_retry_of_a_queued_upload_answers_202_with_its_location()
+    {
+        using var erin = await stack.ClientForAsync("erin-idem");
+        var key = Guid.NewGuid().ToString();
+        var (status, first) = await SendAsync(erin, Upload("img_02.jpg", key, wait: 0));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+
+        var request = Upload("img_02.jpg", key, wait: 0);
+        request.RequestUri = new Uri(stack.WebTier, request.RequestUri!);
+        using var retry = await erin.SendAsync(request);
+        var body = JsonDocument.Parse(await retry.Content.ReadAsStringAsync()).RootElement;
+        var id = first.GetProperty("id").GetString();
+        Assert.Equal(id, body.GetProperty("id").GetString());
+        // The job may have finished in between: then the retry has its result at once.
+        if (retry.StatusCode == HttpStatusCode.Accepted) Assert.EndsWith($"/v1/images/{id}", retry.Headers.Location!.ToString());
+        else Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal([id!], await ListAsync(erin, stack.WebTier));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\"\"")]
+    [InlineData("tab\there")]
+    public async Task An_invalid_key_is_refused_before_anything_is_stored(string key)
+    {
+        using var frank = await stack.ClientForAsync("frank-idem");
+        var (status, body) = await SendAsync(frank, Upload("img_00.jpg", key, wait: 0));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid-idempotency-key", body.GetProperty("reason").GetString());
+        Assert.Empty(await ListAsync(frank, stack.WebTier));
+    }
+
+    [Fact]
+    public async Task A_key_longer_than_255_characters_is_refused()
+    {
+        using var frank = await stack.ClientForAsync("frank-idem");
+        var (status, body) = await SendAsync(frank, Upload("img_00.jpg", new string('k', IdempotencyKey.MaxLength + 1), wait: 0));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid-idempotency-key", body.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public void Job_ids_are_version_5_uuids_of_owner_and_key()
+    {
+        var id = Guid.Parse(IdempotencyKey.JobId("user-alice", "k1"));
+        Assert.Equal(5, id.Version);
+        Assert.Equal(id.ToString(), IdempotencyKey.JobId("user-alice", "k1"));
+        Assert.NotEqual(id.ToString(), IdempotencyKey.JobId("user-bob", "k1"));
+        Assert.NotEqual(id.ToString(), IdempotencyKey.JobId("user-alice", "k2"));
+    }
+}

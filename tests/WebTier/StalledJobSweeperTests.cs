@@ -1,0 +1,130 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using ImageRec.Common.Aws.Sqs;
+using ImageRec.Common.Configuration;
+using ImageRec.Common.Contracts;
+using ImageRec.Tests.Infrastructure;
+using ImageRec.WebTier.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ImageRec.Tests.WebTier;
+
+/// <summary>
+/// The sweeper against the real emulator, its clock moved forward instead of waited for: an input stored
+/// without a job (its upload cut off before the enqueue) has its job queued again, rebuilt from the input's
+/// metadata; an input with a result, and one younger than <see cref="SweeperOptions.StalledAfter"/>, are left
+/// alone. That a job queued twice runs once is the worker's JobBatchProcessorTests
+/// (A_redelivered_job_that_was_finished_before_keeps_its_result_and_is_replied_again).
+/// </summary>
+[Collection(AwsEmulatorCollection.Name)]
+public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsyncLifetime
+{
+    private const string Owner = "user-sweeper";
+    private static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(5);
+    private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
+    private readonly ISqsClient _sqs = emulator.CreateSqsClient();
+    private readonly StorageOptions _storage = new() { InputBucket = AwsEmulatorFixture.UniqueName("input"), ResultBucket = AwsEmulatorFixture.UniqueName("results") };
+    private readonly MovableClock _clock = new();
+    private ServiceProvider _services = null!;
+    private string _queueUrl = "";
+
+    private sealed class MovableClock : TimeProvider
+    {
+        public TimeSpan Ahead { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Ahead;
+    }
+
+    public async Task InitializeAsync()
+    {
+        await _s3.PutBucketAsync(_storage.InputBucket);
+        await _s3.PutBucketAsync(_storage.ResultBucket);
+        _queueUrl = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("requests"), null, CancellationToken.None);
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddSingleton(_s3)
+            .AddSingleton(_sqs)
+            .AddSingleton<TimeProvider>(_clock)
+            .Configure<QueueOptions>(o => o.RequestQueue = _queueUrl)
+            .Configure<StorageOptions>(o => { o.InputBucket = _storage.InputBucket; o.ResultBucket = _storage.ResultBucket; })
+            .Configure<SweeperOptions>(o => o.StalledAfter = StalledAfter)
+            .AddSingleton<WebTierMetrics>()
+            .AddSingleton<RequestQueue>()
+            .AddTransient<StalledJobSweeper>()
+            .BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    private async Task<RecognitionJob> StoreInputAsync(string file)
+    {
+        var id = Guid.CreateVersion7().ToString();
+        var job = new RecognitionJob
+        {
+            Id = id, Owner = Owner, Input = new ObjectLocation(_storage.InputBucket, StorageOptions.InputKey(Owner, id)),
+            SubmittedAt = DateTimeOffset.UtcNow, Traceparent = $"00-{Guid.NewGuid():N}-{Guid.NewGuid().ToString("N")[..16]}-01", FileName = file,
+        };
+        var put = new PutObjectRequest
+        {
+            BucketName = job.Input.Bucket, Key = job.Input.Key, UseChunkEncoding = false,
+            InputStream = new MemoryStream(File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", file))),
+        };
+        StoredInput.Describe(put.Metadata, job, "0123abcd");
+        await _s3.PutObjectAsync(put);
+        return job;
+    }
+
+    private async Task<List<RecognitionJob>> QueuedJobsAsync()
+    {
+        var jobs = new List<RecognitionJob>();
+        while (await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None) is { Count: > 0 } messages)
+            jobs.AddRange(messages.Select(m => ContractSerializer.ParseJob(m.Body)));
+        return jobs;
+    }
+
+    [Fact]
+    public async Task An_old_input_without_a_result_has_its_job_queued_again_and_nothing_else_is_touched()
+    {
+        var stalled = await StoreInputAsync("img_00.jpg");
+        var finished = await StoreInputAsync("img_01.jpg");
+        await _s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = _storage.ResultBucket, Key = StorageOptions.ResultKey(Owner, finished.Id),
+            ContentBody = ContractSerializer.Serialize(new RecognitionResult { Id = finished.Id, Owner = Owner, Status = JobStatus.Succeeded }),
+        });
+
+        // Now every input is fresh: none is stalled yet.
+        Assert.Equal(0, await _services.GetRequiredService<StalledJobSweeper>().SweepAsync(CancellationToken.None));
+        Assert.Empty(await QueuedJobsAsync());
+
+        _clock.Ahead = StalledAfter + TimeSpan.FromMinutes(1);
+        Assert.Equal(1, await _services.GetRequiredService<StalledJobSweeper>().SweepAsync(CancellationToken.None));
+
+        var job = Assert.Single(await QueuedJobsAsync());
+        Assert.Equal(stalled with { SubmittedAt = job.SubmittedAt }, job);
+        Assert.Equal(stalled.SubmittedAt.ToUnixTimeMilliseconds(), job.SubmittedAt.ToUnixTimeMilliseconds());
+        Assert.Null(job.ReplyTo); // nobody waits for it any more
+    }
+
+    [Fact]
+    public async Task Replicas_sweeping_together_may_queue_a_job_twice_and_none_once_its_result_is_stored()
+    {
+        var stalled = await StoreInputAsync("img_02.jpg");
+        _clock.Ahead = StalledAfter + TimeSpan.FromMinutes(1);
+
+        var sweeps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => _services.GetRequiredService<StalledJobSweeper>().SweepAsync(CancellationToken.None)));
+        Assert.Equal([1, 1], sweeps);
+        Assert.All(await QueuedJobsAsync(), j => Assert.Equal(stalled.Id, j.Id));
+
+        // A worker ran one copy (the other it skips, its result being stored): the next sweep leaves it alone.
+        await _s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = _storage.ResultBucket, Key = StorageOptions.ResultKey(Owner, stalled.Id),
+            ContentBody = ContractSerializer.Serialize(new RecognitionResult { Id = stalled.Id, Owner = Owner, Status = JobStatus.Succeeded }),
+        });
+        Assert.Equal(0, await _services.GetRequiredService<StalledJobSweeper>().SweepAsync(CancellationToken.None));
+        Assert.Empty(await QueuedJobsAsync());
+    }
+}
