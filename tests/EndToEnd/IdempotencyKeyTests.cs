@@ -70,6 +70,33 @@ public sealed class IdempotencyKeyTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task Keyed_uploads_are_listed_newest_first_and_page_through_the_cursor()
+    {
+        // Ids from keys are name-based (UUIDv5), in no time order: the list orders by upload time.
+        using var grace = await stack.ClientForAsync("grace-idem-order");
+        var ids = new List<string>();
+        foreach (var file in new[] { "img_00.jpg", "img_01.jpg", "img_02.jpg", "img_03.jpg" })
+        {
+            var (status, body) = await SendAsync(grace, Upload(file, Guid.NewGuid().ToString(), wait: 0));
+            Assert.Equal(HttpStatusCode.Accepted, status);
+            ids.Add(body.GetProperty("id").GetString()!);
+        }
+        ids.Reverse();
+
+        Assert.Equal(ids, await ListAsync(grace, stack.WebTier));
+        var paged = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = JsonDocument.Parse(await grace.GetStringAsync(new Uri(stack.WebTier, "v1/images?limit=3" + (cursor is null ? "" : $"&cursor={cursor}")))).RootElement;
+            paged.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            cursor = page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
+        }
+        while (cursor is not null);
+        Assert.Equal(ids, paged);
+    }
+
+    [Fact]
     public async Task A_retry_of_a_queued_upload_answers_202_with_its_location()
     {
         using var erin = await stack.ClientForAsync("erin-idem");

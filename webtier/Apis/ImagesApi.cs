@@ -87,7 +87,7 @@ public static class ImagesApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query",
                 detail: $"'limit' must be between 1 and {ImageCatalog.MaxPageSize}.",
                 extensions: new Dictionary<string, object?> { ["reason"] = "invalid-limit" });
-        if (cursor is not null && !Guid.TryParseExact(cursor, "D", out _))
+        if (cursor is not null && !ImageCatalog.IsCursor(cursor))
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query",
                 detail: "'cursor' must be a nextCursor from a previous page.",
                 extensions: new Dictionary<string, object?> { ["reason"] = "invalid-cursor" });

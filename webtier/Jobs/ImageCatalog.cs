@@ -23,9 +23,15 @@ public sealed class ImageCatalog(IAmazonS3 s3, ResultStore results, IOptions<Sto
     /// <param name="cursor">The previous page's <see cref="Page.NextCursor"/>.</param>
     public async Task<Page> ListAsync(string owner, string? label, string? cursor, int limit, CancellationToken cancellationToken)
     {
-        var ids = await IdsNewestFirstAsync(owner, cancellationToken);
-        var start = cursor is null ? 0 : ids.FindIndex(id => string.CompareOrdinal(id, cursor) < 0);
-        if (start < 0) return new Page([], null);
+        var stored = await NewestFirstAsync(owner, cancellationToken);
+        var ids = stored.Select(s => s.Id).ToList();
+        var start = 0;
+        if (cursor is not null)
+        {
+            if (!StoredImage.TryParseCursor(cursor, out var after)) return new Page([], null);
+            start = stored.FindIndex(s => StoredImage.NewestFirst.Compare(s, after) > 0);
+            if (start < 0) return new Page([], null);
+        }
 
         var items = new List<RecognitionResult>();
         var next = start;
@@ -43,9 +49,12 @@ public sealed class ImageCatalog(IAmazonS3 s3, ResultStore results, IOptions<Sto
             }
             next += examined;
         }
-        // The cursor is the last id examined: the next page continues below it.
-        return new Page(items, next < ids.Count ? ids[next - 1] : null);
+        // The cursor is the last image examined: the next page continues after it, even if it is deleted meanwhile.
+        return new Page(items, next < ids.Count ? stored[next - 1].Cursor : null);
     }
+
+    /// <summary>Whether <paramref name="cursor"/> has the form of a <see cref="Page.NextCursor"/>.</summary>
+    public static bool IsCursor(string cursor) => StoredImage.TryParseCursor(cursor, out _);
 
     /// <summary>
     /// Deletes the image and its result; true when the image was there. Idempotent: what is already gone
@@ -76,20 +85,47 @@ public sealed class ImageCatalog(IAmazonS3 s3, ResultStore results, IOptions<Sto
         await results.GetResultAsync(owner, id, cancellationToken)
         ?? new RecognitionResult { Id = id, Owner = owner, Status = JobStatus.Queued };
 
-    private async Task<List<string>> IdsNewestFirstAsync(string owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// The owner's images, newest upload first. Upload time, not id order: ids from an Idempotency-Key are
+    /// name-based (UUIDv5), not time-ordered like minted ones (UUIDv7).
+    /// </summary>
+    private async Task<List<StoredImage>> NewestFirstAsync(string owner, CancellationToken cancellationToken)
     {
         var prefix = StorageOptions.InputKey(owner, "");
-        var ids = new List<string>();
+        var images = new List<StoredImage>();
         var request = new ListObjectsV2Request { BucketName = storage.Value.InputBucket, Prefix = prefix };
         ListObjectsV2Response response;
         do
         {
             response = await s3.ListObjectsV2Async(request, cancellationToken);
-            ids.AddRange((response.S3Objects ?? []).Select(o => o.Key[prefix.Length..]).Where(k => Guid.TryParseExact(k, "D", out _)));
+            images.AddRange((response.S3Objects ?? [])
+                .Where(o => Guid.TryParseExact(o.Key[prefix.Length..], "D", out _))
+                .Select(o => new StoredImage(o.Key[prefix.Length..], (o.LastModified ?? DateTime.MinValue).ToUniversalTime().Ticks)));
             request.ContinuationToken = response.NextContinuationToken;
         }
         while (response.IsTruncated == true);
-        ids.Sort((a, b) => string.CompareOrdinal(b, a));
-        return ids;
+        images.Sort(StoredImage.NewestFirst);
+        return images;
+    }
+
+    /// <summary>An image in the listing: its id and when it was stored (UTC ticks).</summary>
+    private sealed record StoredImage(string Id, long StoredTicks)
+    {
+        public static readonly Comparer<StoredImage> NewestFirst = Comparer<StoredImage>.Create((a, b) =>
+            a.StoredTicks != b.StoredTicks ? b.StoredTicks.CompareTo(a.StoredTicks) : string.CompareOrdinal(b.Id, a.Id));
+
+        /// <summary>Opaque to clients: where the next page starts.</summary>
+        public string Cursor => $"{StoredTicks}_{Id}";
+
+        public static bool TryParseCursor(string cursor, out StoredImage after)
+        {
+            after = null!;
+            var separator = cursor.IndexOf('_');
+            if (separator <= 0 || !long.TryParse(cursor.AsSpan(0, separator), out var ticks)) return false;
+            var id = cursor[(separator + 1)..];
+            if (!Guid.TryParseExact(id, "D", out _)) return false;
+            after = new StoredImage(id, ticks);
+            return true;
+        }
     }
 }
