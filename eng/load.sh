@@ -8,7 +8,7 @@
 #   3. v1: V1_COUNT uploads at concurrency V1_CONCURRENCY on POST /v1/images?wait=30
 #   4. uploads only: 1000 at concurrency 100 on POST /v1/images without waiting (202 queued)
 # Histograms (SVG) and reports (JSON) go to artifacts/load/; the machine-readable lines to
-# artifacts/load/summary.txt. Exits non-zero when any answer was wrong or failed.
+# artifacts/load/summary.txt; the local stack's logs to artifacts/load/stack-logs. Exits non-zero when any answer was wrong or failed.
 # The v1 runs sign in: against the local stack as the user 'loadgen' (its local OpenID provider's password
 # grant); against URL with TOKEN (an access token for that web tier) when it requires sign-in.
 # Environment: URL, TOKEN, SHARED_DIR (../shared), CONFIGURATION (Release), WORKERS (2), MAX_WORKERS (4),
@@ -39,7 +39,8 @@ else
     RUN_DIR=$run_dir SHARED_DIR=$SHARED_DIR CONFIGURATION=$CONFIGURATION \
     bash "$repo/eng/run-local.sh" >"$out" 2>&1 &
   stack=$!
-  trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$run_dir"' EXIT
+  # The stack's logs are kept in OUT_DIR/stack-logs: an error in a run is explained there.
+  trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$OUT_DIR/stack-logs"; cp -r "$run_dir/logs" "$OUT_DIR/stack-logs" 2>/dev/null; rm -rf "$run_dir"' EXIT
   echo "load: starting the local stack"
   for _ in $(seq 600); do grep -q '^ready$' "$out" && break; kill -0 $stack 2>/dev/null || { cat "$out"; exit 1; }; sleep 0.2; done
   grep -q '^ready$' "$out" || { echo "load: stack not ready"; cat "$out"; exit 1; }
