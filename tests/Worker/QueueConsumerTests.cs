@@ -54,22 +54,11 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
 
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         var batchSizes = new ConcurrentQueue<int>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "imagerec_worker_batch_size") l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<int>((_, size, _, _) => batchSizes.Enqueue(size));
-        listener.Start();
+        using var listener = Listen<int>(meters, "imagerec_worker_batch_size", batchSizes.Enqueue);
 
         var workerOptions = new WorkerOptions { Lanes = 2, WaitTimeSeconds = 1 };
-        var classifierOptions = new ClassifierOptions
-        {
-            Uri = RepositoryPaths.SharedFile("models", "mobilenetv2-12-int8.onnx"),
-            LabelsUri = RepositoryPaths.SharedFile("models", "imagenet_classes.txt"),
-        };
-        using var model = new ModelHost(new ModelLoader(Options.Create(classifierOptions), _s3, NullLogger<ModelLoader>.Instance));
-        await model.StartAsync(CancellationToken.None);
+        var classifierOptions = RealModel;
+        using var model = await LoadedModelAsync(classifierOptions);
         using var consumer = Consumer(queueName, storage, workerOptions, classifierOptions, model, meters);
 
         await consumer.StartAsync(CancellationToken.None);
@@ -118,6 +107,76 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         var attributes = await _sqs.GetQueueAttributesAsync(queueUrl,
             [SqsQueueAttributeNames.ApproximateNumberOfMessages, SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible], CancellationToken.None);
         Assert.Equal(("2", "0"), (attributes[SqsQueueAttributeNames.ApproximateNumberOfMessages], attributes[SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible]));
+    }
+
+    [Fact]
+    public async Task A_job_that_met_a_transient_storage_error_comes_back_after_a_short_backoff_not_the_visibility_timeout()
+    {
+        var storage = new StorageOptions { InputBucket = AwsEmulatorFixture.UniqueName("input"), ResultBucket = AwsEmulatorFixture.UniqueName("results") };
+        await _s3.PutBucketAsync(storage.InputBucket); // the result bucket is missing at first: writing the result fails
+        var queueName = AwsEmulatorFixture.UniqueName("requests");
+        var queueUrl = await _sqs.CreateQueueAsync(queueName, new Dictionary<string, string> { [SqsQueueAttributeNames.VisibilityTimeout] = "120" }, CancellationToken.None);
+        var expected = ExpectedLabel.Load()[0];
+        var id = Guid.CreateVersion7().ToString();
+        var job = new RecognitionJob
+        {
+            Id = id, Owner = "tester", FileName = expected.File, SubmittedAt = DateTimeOffset.UtcNow,
+            Input = new ObjectLocation(storage.InputBucket, StorageOptions.InputKey("tester", id)),
+        };
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = job.Input.Bucket, Key = job.Input.Key, FilePath = RepositoryPaths.SharedFile("testdata", "images", expected.File) });
+        await _sqs.SendMessageAsync(queueUrl, ContractSerializer.Serialize(job), null, CancellationToken.None);
+
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var firstFailure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = Listen<long>(meters, "imagerec_worker_transient_errors", _ => firstFailure.TrySetResult());
+
+        var workerOptions = new WorkerOptions { WaitTimeSeconds = 1, RetryBaseDelaySeconds = 2 };
+        var classifierOptions = RealModel;
+        using var model = await LoadedModelAsync(classifierOptions);
+        using var consumer = Consumer(queueName, storage, workerOptions, classifierOptions, model, meters);
+        await consumer.StartAsync(CancellationToken.None);
+        try
+        {
+            await firstFailure.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await _s3.PutBucketAsync(storage.ResultBucket);
+
+            // Left alone, the job would return only after the 120 s its heartbeat last granted it.
+            var result = await WaitForResultAsync(storage, job, TimeSpan.FromSeconds(30));
+            Assert.Equal(JobStatus.Succeeded, result.Status);
+            Assert.Equal(expected.Index, result.Labels[0].Index);
+        }
+        finally
+        {
+            await consumer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Measurements of one instrument of the meters <paramref name="meters"/> made (not other tests').</summary>
+    private static MeterListener Listen<T>(IMeterFactory meters, string instrumentName, Action<T> measured) where T : struct
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == instrumentName) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<T>((_, value, _, _) => measured(value));
+        listener.Start();
+        return listener;
+    }
+
+    private static ClassifierOptions RealModel => new()
+    {
+        Uri = RepositoryPaths.SharedFile("models", "mobilenetv2-12-int8.onnx"),
+        LabelsUri = RepositoryPaths.SharedFile("models", "imagenet_classes.txt"),
+    };
+
+    private async Task<ModelHost> LoadedModelAsync(ClassifierOptions classifierOptions)
+    {
+        var model = new ModelHost(new ModelLoader(Options.Create(classifierOptions), _s3, NullLogger<ModelLoader>.Instance));
+        await model.StartAsync(CancellationToken.None);
+        return model;
     }
 
     private QueueConsumer Consumer(string queueName, StorageOptions storage, WorkerOptions workerOptions, ClassifierOptions classifierOptions,

@@ -23,7 +23,8 @@ namespace ImageRec.Worker.Processing;
 /// What happens to a message depends on what went wrong, so that no job is lost or stuck:
 /// - done (succeeded, or failed for a reason that retrying cannot fix: a corrupt image, a missing
 ///   input): result written, reply sent, message deleted;
-/// - transient (S3/SQS errors): message left alone; it comes back after the visibility timeout;
+/// - transient (S3/SQS errors): message not deleted and returned to the caller, which lets it come back
+///   after a short backoff (<see cref="RetryBackoff"/>);
 /// - unreadable message (not a job we understand): left alone too, so the queue's redrive policy
 ///   moves it to the dead-letter queue after maxReceiveCount attempts.
 /// Results are written before the message is deleted, so a job can come back after it was finished
@@ -64,8 +65,11 @@ public sealed class JobBatchProcessor(
         public string? EarlierResult;
     }
 
-    /// <summary>Processes <paramref name="messages"/>; the caller keeps them invisible meanwhile (<see cref="VisibilityHeartbeat"/>).</summary>
-    public async Task ProcessAsync(string queueUrl, IReadOnlyList<SqsMessage> messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes <paramref name="messages"/>; the caller keeps them invisible meanwhile (<see cref="VisibilityHeartbeat"/>).
+    /// Returns the messages left for another attempt after a transient S3/SQS error.
+    /// </summary>
+    public async Task<IReadOnlyList<SqsMessage>> ProcessAsync(string queueUrl, IReadOnlyList<SqsMessage> messages, CancellationToken cancellationToken)
     {
         var items = messages.Select(m => new WorkItem(m)).ToArray();
         metrics.InFlight.Add(items.Length);
@@ -89,6 +93,7 @@ public sealed class JobBatchProcessor(
                 (item, ct) => PublishAsync(queueUrl, item, inferenceMs, ct));
 
             await DeleteDoneAsync(queueUrl, items, cancellationToken);
+            return items.Where(i => i.Outcome == Outcome.Retry).Select(i => i.Message).ToArray();
         }
         finally
         {

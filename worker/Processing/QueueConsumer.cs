@@ -60,9 +60,10 @@ public sealed class QueueConsumer(
                 await ReleaseAsync(queueUrl, messages);
                 continue;
             }
+            IReadOnlyList<SqsMessage> retry = [];
             try
             {
-                await processor.ProcessAsync(queueUrl, messages, CancellationToken.None);
+                retry = await processor.ProcessAsync(queueUrl, messages, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -73,6 +74,8 @@ public sealed class QueueConsumer(
             {
                 await heartbeat.DisposeAsync();
             }
+            // Only once the heartbeat has stopped, or its next beat would hide them for a full timeout again.
+            await RetryLaterAsync(queueUrl, retry);
         }
     }
 
@@ -121,6 +124,29 @@ public sealed class QueueConsumer(
         finally
         {
             handOver.Complete();
+        }
+    }
+
+    /// <summary>
+    /// A job that met a transient S3/SQS error comes back after a short backoff — exponential in how often it
+    /// was received, with full jitter, capped at the visibility timeout — rather than after the rest of the
+    /// timeout the heartbeat last granted it (60 s by default, longer than any synchronous wait).
+    /// </summary>
+    private async Task RetryLaterAsync(string queueUrl, IReadOnlyList<SqsMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            var seconds = RetryBackoff.Seconds(message.ApproximateReceiveCount ?? 1, options.Value.RetryBaseDelaySeconds,
+                options.Value.VisibilityTimeoutSeconds, Random.Shared);
+            try
+            {
+                await sqs.ChangeMessageVisibilityAsync(queueUrl, message.ReceiptHandle, seconds, CancellationToken.None);
+            }
+            catch (SqsException e)
+            {
+                logger.LogWarning("Setting the retry delay of message {MessageId} failed ({Code}); it returns after its visibility timeout",
+                    message.MessageId, e.ErrorCode);
+            }
         }
     }
 

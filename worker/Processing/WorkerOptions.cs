@@ -26,6 +26,12 @@ public sealed class WorkerOptions
     /// </summary>
     public int VisibilityTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// First delay before a job that met a transient S3/SQS error is tried again; doubles with each receive,
+    /// with jitter, up to <see cref="VisibilityTimeoutSeconds"/> (see <see cref="RetryBackoff"/>).
+    /// </summary>
+    public int RetryBaseDelaySeconds { get; set; } = 1;
+
     /// <summary>Long-poll wait per ReceiveMessage call, in seconds (SQS allows at most 20).</summary>
     public int WaitTimeSeconds { get; set; } = 20;
 
