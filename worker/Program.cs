@@ -21,11 +21,15 @@ builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection(Worke
 builder.Services.Configure<ClassifierOptions>(builder.Configuration.GetSection(ClassifierOptions.Section));
 
 // The lanes decide how many threads each model run gets: a lane's run uses that lane's cores.
+var workerSettings = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
 var lanes = LanePlan.For(
-    builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions(),
+    workerSettings,
     builder.Configuration.GetSection(ClassifierOptions.Section).Get<ClassifierOptions>() ?? new ClassifierOptions(),
     Environment.ProcessorCount);
 builder.Services.AddSingleton(lanes);
+// Stopping may take a long poll's length (it is let run, see QueueConsumer) plus the batches in progress:
+// more than the host's default 30 s, less than the pod's grace period (60 s by default).
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(workerSettings.ShutdownTimeoutSeconds));
 builder.Services.PostConfigure<ClassifierOptions>(model => model.IntraOpThreads = lanes.IntraOpThreads);
 
 builder.Services.AddSingleton(TimeProvider.System);

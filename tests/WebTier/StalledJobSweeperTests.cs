@@ -15,7 +15,7 @@ namespace ImageRec.Tests.WebTier;
 /// without a job (its upload cut off before the enqueue) has its job queued again, rebuilt from the input's
 /// metadata; an input with a result, and one younger than <see cref="SweeperOptions.StalledAfter"/>, are left
 /// alone. That a job queued twice runs once is the worker's JobBatchProcessorTests
-/// (A_redelivered_job_that_was_finished_before_keeps_its_result_and_is_replied_again).
+/// (A_job_finished_before_keeps_its_result_and_is_replied_again, with a copy delivered once).
 /// </summary>
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsyncLifetime
@@ -114,7 +114,9 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
         var stalled = await StoreInputAsync("img_02.jpg");
         _clock.Ahead = StalledAfter + TimeSpan.FromMinutes(1);
 
-        var sweeps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => _services.GetRequiredService<StalledJobSweeper>().SweepAsync(CancellationToken.None)));
+        // Two replicas: two sweepers, each with its own memory of what it queued again.
+        var replicas = Enumerable.Range(0, 2).Select(_ => ActivatorUtilities.CreateInstance<StalledJobSweeper>(_services)).ToArray();
+        var sweeps = await Task.WhenAll(replicas.Select(r => r.SweepAsync(CancellationToken.None)));
         Assert.Equal([1, 1], sweeps);
         Assert.All(await QueuedJobsAsync(), j => Assert.Equal(stalled.Id, j.Id));
 
@@ -126,5 +128,23 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
         });
         Assert.Equal(0, await _services.GetRequiredService<StalledJobSweeper>().SweepAsync(CancellationToken.None));
         Assert.Empty(await QueuedJobsAsync());
+    }
+
+    [Fact]
+    public async Task A_replica_queues_a_stalled_job_again_once_per_stalled_after_not_on_every_sweep()
+    {
+        var stalled = await StoreInputAsync("img_03.jpg");
+        var sweeper = ActivatorUtilities.CreateInstance<StalledJobSweeper>(_services);
+        _clock.Ahead = StalledAfter + TimeSpan.FromMinutes(1);
+        Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
+
+        // A minute later its copy still waits in a long queue: no second copy.
+        _clock.Ahead += TimeSpan.FromMinutes(1);
+        Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+
+        // Still no result a whole StalledAfter later: that copy was lost too, so one more.
+        _clock.Ahead += StalledAfter;
+        Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
+        Assert.All(await QueuedJobsAsync(), j => Assert.Equal(stalled.Id, j.Id));
     }
 }

@@ -201,8 +201,10 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         Assert.Equal("{\"hello\":\"world\"}", Assert.Single(dead).Body);
     }
 
-    [Fact]
-    public async Task A_redelivered_job_that_was_finished_before_keeps_its_result_and_is_replied_again()
+    [Theory]
+    [InlineData(2)] // redelivered: an earlier delivery finished it but was never deleted
+    [InlineData(1)] // a new message for a finished job: the web tier's sweeper queued it again
+    public async Task A_job_finished_before_keeps_its_result_and_is_replied_again(int delivery)
     {
         var expected = ExpectedLabel.Load()[7];
         var job = await EnqueueAsync(TestImage(expected.File), expected.File);
@@ -215,10 +217,13 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         });
         await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _storage.ResultBucket, Key = StorageOptions.ResultKey(job.Owner, job.Id), ContentBody = earlier });
         var withCount = new SqsReceiveOptions { MaxNumberOfMessages = 1, WaitTimeSeconds = 1, MessageSystemAttributeNames = [SqsMessageSystemAttributeNames.ApproximateReceiveCount] };
-        Assert.Equal(1, Assert.Single(await _sqs.ReceiveMessagesAsync(_queueUrl, withCount, CancellationToken.None)).ApproximateReceiveCount);
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
         var redelivered = Assert.Single(await _sqs.ReceiveMessagesAsync(_queueUrl, withCount, CancellationToken.None));
-        Assert.Equal(2, redelivered.ApproximateReceiveCount);
+        if (delivery == 2)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+            redelivered = Assert.Single(await _sqs.ReceiveMessagesAsync(_queueUrl, withCount, CancellationToken.None));
+        }
+        Assert.Equal(delivery, redelivered.ApproximateReceiveCount);
 
         await Processor().ProcessAsync(_queueUrl, [redelivered], CancellationToken.None);
 

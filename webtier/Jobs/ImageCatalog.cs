@@ -9,9 +9,9 @@ namespace ImageRec.WebTier.Jobs;
 
 /// <summary>
 /// An owner's images as S3 holds them: inputs under <c>{owner}/</c> in the input bucket, results beside
-/// them in the results bucket. Ids are UUIDv7, so key order is upload order and "newest first" is the
-/// reverse key order. Listing reads the owner's keys and the results of one page; a per-owner index
-/// (e.g. DynamoDB) is what a large deployment would add.
+/// them in the results bucket. "Newest first" is by the time S3 stored each input (ids from an
+/// Idempotency-Key are name-based, so id order is not upload order). Listing reads the owner's keys and
+/// the results of one page; a per-owner index (e.g. DynamoDB) is what a large deployment would add.
 /// </summary>
 public sealed class ImageCatalog(IAmazonS3 s3, ResultStore results, IOptions<StorageOptions> storage)
 {

@@ -49,7 +49,8 @@ public sealed class JobSubmitter(
         var id = IdempotencyKey.JobId(owner, idempotencyKey);
         var earlier = await StoredInput.ReadAsync(s3, storage.Value.InputBucket, owner, id, cancellationToken);
         if (earlier is null) return (await SubmitNewAsync(owner, id, image, contentSha256, keyed: true, wait, cancellationToken), null);
-        if (earlier.ContentSha256 != contentSha256)
+        // An input stored without a hash cannot be compared: it is taken as the same image.
+        if (earlier.ContentSha256 is { } storedSha256 && storedSha256 != contentSha256)
         {
             logger.LogInformation("Upload refused: the idempotency key of job {Id} was reused for a different image", id);
             return (null, UploadRejection.IdempotencyKeyReused());

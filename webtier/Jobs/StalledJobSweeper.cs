@@ -12,8 +12,10 @@ namespace ImageRec.WebTier.Jobs;
 /// upload with an idempotency key failed to enqueue): every <see cref="SweeperOptions.Interval"/> it pages through
 /// the input bucket and, for each input older than <see cref="SweeperOptions.StalledAfter"/> with no result, sends
 /// the job rebuilt from the input's metadata (<see cref="StoredInput"/>).
-/// Every replica sweeps, so a job can be queued again twice, or while its first copy still runs: harmless,
-/// because the worker does not run a job whose result is already stored (JobBatchProcessor's earlier-result check).
+/// A replica queues a job again at most once per <see cref="SweeperOptions.StalledAfter"/>. Every replica sweeps,
+/// so a job can still be queued again by two of them: the copy that finds the result stored is not run
+/// (JobBatchProcessor checks every job for an earlier result); two copies taken by two workers at the same
+/// moment both run and write equal results, the case <see cref="SweeperOptions.StalledAfter"/> keeps rare.
 /// Reads every result key once per sweep; a large deployment would keep an index of unfinished jobs instead.
 /// </summary>
 public sealed class StalledJobSweeper(
@@ -26,6 +28,9 @@ public sealed class StalledJobSweeper(
     TimeProvider time,
     ILogger<StalledJobSweeper> logger) : BackgroundService
 {
+    /// <summary>Input keys this replica queued again, and when; only the sweep loop touches it.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _requeuedAt = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return;
@@ -62,16 +67,22 @@ public sealed class StalledJobSweeper(
             if (StoredInput.LastModified(input.LastModified) is not { } stored || stored > stalledBefore) continue;
             if (input.Key.Split('/') is not [var owner, var id] || !Guid.TryParseExact(id, "D", out _)) continue;
             if (finished.Contains(StorageOptions.ResultKey(owner, id))) continue;
+            // Queued again by this replica within StalledAfter: that copy is still waiting for a worker.
+            if (_requeuedAt.TryGetValue(input.Key, out var requeuedAt) && requeuedAt > stalledBefore) continue;
             // Gone since the listing (deleted by its owner): nothing to run.
             if (await StoredInput.ReadAsync(s3, bucket, owner, id, cancellationToken) is not { } metadata) continue;
 
             var job = metadata.ToJob(bucket, fallbackSubmittedAt: stored);
             await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
+            _requeuedAt[input.Key] = time.GetUtcNow();
             metrics.JobsRequeued.Add(1);
             requeued++;
             logger.LogWarning("Queued job {JobId} again: its input was stored at {StoredAt:O} and has no result (an upload cut off before its job was queued)",
                 id, stored);
         }
+        // Forget what has a result now or was queued again long ago: the set stays as small as the backlog.
+        foreach (var key in _requeuedAt.Where(r => r.Value <= stalledBefore - options.Value.StalledAfter).Select(r => r.Key).ToArray())
+            _requeuedAt.Remove(key);
         return requeued;
     }
 

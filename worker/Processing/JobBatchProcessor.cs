@@ -78,7 +78,9 @@ public sealed class JobBatchProcessor(
             var now = time.GetUtcNow();
             foreach (var item in items) Parse(item, now);
 
-            await Parallel.ForEachAsync(items.Where(i => i.Outcome == Outcome.Pending && i.Message.ApproximateReceiveCount > 1),
+            // Every job, not only redeliveries: a job queued again by the web tier's sweeper arrives as a new
+            // message (receive count 1) and must not rewrite a result its user may have read.
+            await Parallel.ForEachAsync(items.Where(i => i.Outcome == Outcome.Pending),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
                 FindEarlierResultAsync);
 

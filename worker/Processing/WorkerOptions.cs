@@ -32,6 +32,12 @@ public sealed class WorkerOptions
     /// </summary>
     public int RetryBaseDelaySeconds { get; set; } = 1;
 
+    /// <summary>
+    /// How long the worker may take to stop on SIGTERM: the long poll in flight (up to <see cref="WaitTimeSeconds"/>)
+    /// plus the batches being processed. Keep it below the pod's termination grace period (60 s by default).
+    /// </summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 50;
+
     /// <summary>Long-poll wait per ReceiveMessage call, in seconds (SQS allows at most 20).</summary>
     public int WaitTimeSeconds { get; set; } = 20;
 
