@@ -26,6 +26,7 @@ public sealed class WebPageBrowserTests(LocalStackFixture stack)
         var first = all[0];
         var others = all.Skip(1).Where(e => !e.Top5.Contains(first.Index)).DistinctBy(e => e.Label).Take(3).ToArray();
         var directory = Path.Combine(RepositoryPaths.Root, "artifacts", "browser");
+        Directory.CreateDirectory(directory); // a fresh clone has no artifacts/ yet
         foreach (var old in Screenshots.Append("failure.png")) File.Delete(Path.Combine(directory, old));
 
         var scenario = Path.GetTempFileName();
