@@ -89,7 +89,8 @@ public sealed class KubectlFidelityTests
 
         async Task WaitFor(Func<bool> condition, string what)
         {
-            for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(50);
+            // Generous: on a loaded 2-core machine kubectl can take several seconds to print a watch event.
+            for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(50);
             Assert.True(condition(), $"kubectl get -w did not print {what}; output so far:\n{output}");
         }
     }
