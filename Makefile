@@ -49,7 +49,7 @@ chaos: build
 	  status=$$?; for f in $(CHAOS_RESULTS)/*.json; do [ -f "$$f" ] && tr -s ' \n' ' ' <"$$f" && echo; done; exit $$status
 
 classify: build
-	worker/bin/$(CONFIGURATION)/net10.0/imagerec-worker classify --baseline --rounds $(ROUNDS) --repeat $(REPEAT) $(DIR)
+	worker/bin/$(CONFIGURATION)/net10.0/imagerec-worker classify --baseline --breakdown --rounds $(ROUNDS) --repeat $(REPEAT) $(DIR)
 
 clean:
 	$(DOTNET) clean ImageRec.K8s.sln -c $(CONFIGURATION) -nologo -v q

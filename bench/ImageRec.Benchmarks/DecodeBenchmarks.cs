@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using ImageRec.Worker.Imaging;
+using static ImageRec.Worker.Imaging.Native.TurboJpegNative;
 
 namespace ImageRec.Benchmarks;
 
@@ -49,14 +49,10 @@ public class DecodeBenchmarks
 
 /// <summary>
 /// A large JPEG made from a test photo: decoded, tiled to the wanted size and encoded with turbojpeg
-/// (quality 90, 4:2:0). The worker's bindings are internal to it, so the few entry points needed are bound here.
+/// (quality 90, 4:2:0).
 /// </summary>
-internal static unsafe partial class SyntheticJpeg
+internal static unsafe class SyntheticJpeg
 {
-    private const string Library = "libturbojpeg.so.0";
-    private const int TJPF_RGB = 0;
-    private const int TJSAMP_420 = 2;
-
     public static byte[] Tile(ImageDecoder decoder, byte[] sourceJpeg, int width, int height)
     {
         using var tile = decoder.Decode(sourceJpeg, minShortSide: 0);
@@ -86,7 +82,7 @@ internal static unsafe partial class SyntheticJpeg
             fixed (byte* src = rgb)
             {
                 if (tjCompress2(tj, src, width, width * 3, height, TJPF_RGB, &jpeg, &size, TJSAMP_420, quality, 0) != 0)
-                    throw new InvalidOperationException("tjCompress2 failed");
+                    throw new InvalidOperationException("tjCompress2 failed: " + GetError(tj));
             }
             try
             {
@@ -102,17 +98,4 @@ internal static unsafe partial class SyntheticJpeg
             _ = tjDestroy(tj);
         }
     }
-
-    [LibraryImport(Library)]
-    private static partial nint tjInitCompress();
-
-    [LibraryImport(Library)]
-    private static partial int tjDestroy(nint handle);
-
-    [LibraryImport(Library)]
-    private static partial int tjCompress2(nint handle, byte* srcBuf, int width, int pitch, int height,
-        int pixelFormat, byte** jpegBuf, nuint* jpegSize, int jpegSubsamp, int jpegQual, int flags);
-
-    [LibraryImport(Library)]
-    private static partial void tjFree(byte* buffer);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using ImageRec.Tests.Infrastructure;
 
@@ -36,6 +37,32 @@ public sealed class ClassifyCommandTests
             Assert.Equal(e.Index.ToString(), line.Split('\t')[1]);
         }
         Assert.Matches(new Regex(@"^images=30 seconds=\d+\.\d+ images_per_second=\d+\.\d+$"), lines[^1]);
+    }
+
+    [Fact]
+    public async Task Breakdown_times_decoding_and_the_model_apart_and_their_combined_rate()
+    {
+        var (exitCode, lines, errors) = await RunAsync("--baseline", "--breakdown", "--batch", "4", RepositoryPaths.TestImages);
+
+        Assert.True(exitCode == 0, errors);
+        var figures = lines[^1].Split(' ').Select(pair => pair.Split('=')).ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
+        Assert.Equal(
+            ["images", "seconds", "images_per_second", "baseline_images_per_second", "ratio", "decode_images_per_second",
+             "lane_model_images_per_second", "additive_images_per_second", "pipeline_vs_additive", "additive_ratio"],
+            figures.Keys);
+        var (decode, model, additive) = (figures["decode_images_per_second"], figures["lane_model_images_per_second"], figures["additive_images_per_second"]);
+        Assert.All([decode, model, additive], rate => Assert.True(rate > 0));
+        // Two costs paid one after the other: the combined rate is below either alone, 1/(1/d + 1/m).
+        Assert.Equal(1 / (1 / decode + 1 / model), additive, additive * 0.002);
+        Assert.Equal(figures["images_per_second"] / additive, figures["pipeline_vs_additive"], 0.002 * figures["pipeline_vs_additive"]);
+    }
+
+    [Fact]
+    public async Task Breakdown_needs_lanes()
+    {
+        var (exitCode, _, errors) = await RunAsync("--breakdown", "--lanes", "0", RepositoryPaths.TestImages);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--breakdown times the lanes' stages; it needs --lanes 1 or more", errors);
     }
 
     [Fact]

@@ -17,6 +17,8 @@ namespace ImageRec.Worker.Classify;
 /// With <c>--baseline</c> it also times ONNX Runtime alone on the same model, batch size and cores in
 /// the same process and adds <c>baseline_images_per_second</c> and <c>ratio</c> to the last line.
 /// With <c>--rounds N</c> both are timed N times, alternating, and the medians are reported.
+/// With <c>--breakdown</c> the lanes' two stages are also timed apart (decoding alone, the model alone), which
+/// shows how close the pipeline is to what its decoding and model costs allow on these cores.
 /// </summary>
 public static class ClassifyCommand
 {
@@ -34,11 +36,13 @@ public static class ClassifyCommand
           --intra-op-threads N  ONNX Runtime threads per run (default 1 with lanes, every core with --lanes 0)
           --baseline         also time ONNX Runtime alone on the same model and cores
           --rounds N         time N rounds (alternating with the baseline) and report the medians (default 1)
+          --breakdown        also time the lanes decoding alone and running the model alone, and report
+                             the rate the two costs allow together (1 / (1/decode + 1/model))
         """;
 
     private sealed record Settings(
         string ModelPath, string LabelsPath, List<string> Inputs, int Repeat, int Batch,
-        int DecodeThreads, int IntraOpThreads, bool Baseline, int Rounds, int Lanes);
+        int DecodeThreads, int IntraOpThreads, bool Baseline, int Rounds, int Lanes, bool Breakdown);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -90,16 +94,20 @@ public static class ClassifyCommand
         using var baseline = settings.Baseline ? ModelAlone(settings, labels, model) : null;
         var seconds = new List<double>();
         var baselineRates = new List<double>();
+        var stages = new List<(double Decode, double Model)>();
         for (var round = 0; round < settings.Rounds; round++)
         {
             var stopwatch = Stopwatch.StartNew();
             Action<int, object> report = round == 0 ? Report : (_, _) => { };
             if (settings.Lanes > 0)
-                RunLanes(order, encoded, preparer, classifier, settings, report);
+                seconds.Add(RunLanes(order, encoded, preparer, classifier, settings, report).TotalSeconds);
             else
+            {
                 await RunPipelineAsync(order, encoded, preparer, classifier, settings, report);
-            seconds.Add(stopwatch.Elapsed.TotalSeconds);
+                seconds.Add(stopwatch.Elapsed.TotalSeconds);
+            }
             if (baseline is not null) baselineRates.Add(MeasureModelAlone(baseline, settings, preparer, encoded, order.Length));
+            if (settings.Breakdown) stages.Add(MeasureStagesAlone(order, encoded, preparer, classifier, settings));
         }
         var medianSeconds = Median(seconds);
         var rate = order.Length / medianSeconds;
@@ -109,6 +117,17 @@ public static class ClassifyCommand
         {
             var baselineRate = Median(baselineRates);
             summary += FormattableString.Invariant($" baseline_images_per_second={baselineRate:F1} ratio={rate / baselineRate:F3}");
+        }
+        if (settings.Breakdown)
+        {
+            // Per round, then the median: the stages were timed right after that round's pipeline.
+            var decode = Median(stages.Select(s => s.Decode).ToList());
+            var modelRuns = Median(stages.Select(s => s.Model).ToList());
+            var additive = Median(stages.Select(s => 1 / (1 / s.Decode + 1 / s.Model)).ToList());
+            summary += FormattableString.Invariant(
+                $" decode_images_per_second={decode:F1} lane_model_images_per_second={modelRuns:F1} additive_images_per_second={additive:F1} pipeline_vs_additive={rate / additive:F3}");
+            if (baseline is not null)
+                summary += FormattableString.Invariant($" additive_ratio={additive / Median(baselineRates):F3}");
         }
         output.WriteLine(summary);
         await output.FlushAsync();
@@ -165,55 +184,95 @@ public static class ClassifyCommand
     /// <summary>
     /// Each lane takes the next batch, decodes it, runs the model on it with one ONNX Runtime thread and
     /// reports it. With a lane per core every core does the same mix of work with no hand-over between
-    /// threads, and single-threaded model runs waste nothing on synchronising ONNX Runtime's pool (on two
-    /// cores a two-thread run does 3.2 ms of one-thread work in 2.5 ms, i.e. 5 ms of core time).
+    /// threads, and single-threaded model runs waste nothing on synchronising ONNX Runtime's pool.
     /// Results are reported in input order once every lane is done.
     /// </summary>
-    private static void RunLanes(
+    private static TimeSpan RunLanes(
         int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, Settings settings,
         Action<int, object> report)
     {
         var results = new object[order.Length];
-        var batches = (order.Length + settings.Batch - 1) / settings.Batch;
+        var decode = new ParallelOptions { MaxDegreeOfParallelism = settings.DecodeThreads };
+        var elapsed = OnLanes(settings, order.Length, setUp: null, (start, count, batch) =>
+        {
+            if (settings.DecodeThreads == 1)
+                for (var slot = 0; slot < count; slot++) Prepare(slot);
+            else
+                Parallel.For(0, count, decode, Prepare);
+            classifier.Run(batch.Input, batch.Logits, count);
+            for (var slot = 0; slot < count; slot++)
+                results[start + slot] ??= classifier.TopK(batch.LogitsSlot(slot), 1);
+
+            void Prepare(int slot)
+            {
+                try
+                {
+                    preparer.Prepare(encoded[order[start + slot]], batch.InputSlot(slot));
+                }
+                catch (ImageDecodeException e)
+                {
+                    results[start + slot] = e.Message;
+                }
+            }
+        });
+        for (var i = 0; i < order.Length; i++)
+            report(order[i], results[i]);
+        return elapsed;
+    }
+
+    /// <summary>
+    /// Splits <paramref name="images"/> into batches and runs <paramref name="work"/> (first image, count, the
+    /// lane's own tensors) on one thread per lane, each lane taking the next batch until none is left.
+    /// <paramref name="setUp"/> runs once per lane before the clock starts (it fills the lane's tensors).
+    /// Returns the time from every lane being set up to the last batch done.
+    /// </summary>
+    private static TimeSpan OnLanes(Settings settings, int images, Action<TensorBatch>? setUp, Action<int, int, TensorBatch> work)
+    {
+        var batches = (images + settings.Batch - 1) / settings.Batch;
         var next = -1;
+        var stopwatch = new Stopwatch();
+        using var ready = new Barrier(settings.Lanes, _ => stopwatch.Start());
         var lanes = new Thread[settings.Lanes];
         for (var lane = 0; lane < lanes.Length; lane++)
         {
             lanes[lane] = new Thread(() =>
             {
                 var batch = new TensorBatch(settings.Batch);
-                var decode = new ParallelOptions { MaxDegreeOfParallelism = settings.DecodeThreads };
+                setUp?.Invoke(batch);
+                ready.SignalAndWait();
                 int b;
                 while ((b = Interlocked.Increment(ref next)) < batches)
                 {
                     var start = b * settings.Batch;
-                    var count = Math.Min(settings.Batch, order.Length - start);
-                    if (settings.DecodeThreads == 1)
-                        for (var slot = 0; slot < count; slot++) Prepare(slot);
-                    else
-                        Parallel.For(0, count, decode, Prepare);
-                    classifier.Run(batch.Input, batch.Logits, count);
-                    for (var slot = 0; slot < count; slot++)
-                        results[start + slot] ??= classifier.TopK(batch.LogitsSlot(slot), 1);
-
-                    void Prepare(int slot)
-                    {
-                        try
-                        {
-                            preparer.Prepare(encoded[order[start + slot]], batch.InputSlot(slot));
-                        }
-                        catch (ImageDecodeException e)
-                        {
-                            results[start + slot] = e.Message;
-                        }
-                    }
+                    work(start, Math.Min(settings.Batch, images - start), batch);
                 }
             }) { IsBackground = true, Name = $"classify lane {lane}" };
             lanes[lane].Start();
         }
         foreach (var thread in lanes) thread.Join();
-        for (var i = 0; i < order.Length; i++)
-            report(order[i], results[i]);
+        return stopwatch.Elapsed;
+    }
+
+    /// <summary>
+    /// The pipeline's two costs apart, on the same lanes: images/s decoding and preprocessing alone, and
+    /// images/s of the lanes' one-thread model runs alone on tensors prepared beforehand. When both keep every
+    /// core busy, the pipeline cannot beat 1 / (1/decode + 1/model): the costs add up on the same cores.
+    /// </summary>
+    private static (double Decode, double Model) MeasureStagesAlone(
+        int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, Settings settings)
+    {
+        var decoding = OnLanes(settings, order.Length, setUp: null, (start, count, batch) =>
+        {
+            for (var slot = 0; slot < count; slot++)
+                preparer.Prepare(encoded[order[start + slot]], batch.InputSlot(slot));
+        });
+        var modelRuns = OnLanes(settings, order.Length, setUp: batch =>
+        {
+            for (var slot = 0; slot < batch.Capacity; slot++)
+                preparer.Prepare(encoded[slot % encoded.Length], batch.InputSlot(slot));
+        }, (_, count, batch) => classifier.Run(batch.Input, batch.Logits, count));
+        var (decode, model) = (order.Length / decoding.TotalSeconds, order.Length / modelRuns.TotalSeconds);
+        return (decode, model);
     }
 
     /// <summary>
@@ -252,6 +311,7 @@ public static class ClassifyCommand
         int repeat = 1, batch = 8, decodeThreads = 1, rounds = 1, lanes = Environment.ProcessorCount;
         int? intraOp = null;
         var baseline = false;
+        var breakdown = false;
         var inputs = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -266,6 +326,7 @@ public static class ClassifyCommand
                 case "--decode-threads": decodeThreads = NextInt(1); break;
                 case "--intra-op-threads": intraOp = NextInt(0); break;
                 case "--baseline": baseline = true; break;
+                case "--breakdown": breakdown = true; break;
                 case "--rounds": rounds = NextInt(1); break;
                 case "--lanes": lanes = NextInt(0); break;
                 case "-h" or "--help": throw new ArgumentException("help");
@@ -276,13 +337,14 @@ public static class ClassifyCommand
             }
         }
         if (inputs.Count == 0) throw new ArgumentException("give a folder or image files");
+        if (breakdown && lanes == 0) throw new ArgumentException("--breakdown times the lanes' stages; it needs --lanes 1 or more");
         model ??= shared is null ? null : Path.Combine(shared, "mobilenetv2-12-int8.onnx");
         labels ??= shared is null ? null : Path.Combine(shared, "imagenet_classes.txt");
         if (model is null || !File.Exists(model))
             throw new ArgumentException($"model file not found ({model ?? "no --model given"}). Put mobilenetv2-12-int8.onnx in ../shared/models or pass --model PATH.");
         if (labels is null || !File.Exists(labels))
             throw new ArgumentException($"labels file not found ({labels ?? "no --labels given"}). Put imagenet_classes.txt in ../shared/models or pass --labels PATH.");
-        return new Settings(model, labels, inputs, repeat, batch, decodeThreads, intraOp ?? (lanes > 0 ? 1 : 0), baseline, rounds, lanes);
+        return new Settings(model, labels, inputs, repeat, batch, decodeThreads, intraOp ?? (lanes > 0 ? 1 : 0), baseline, rounds, lanes, breakdown);
     }
 
     /// <summary>../shared/models next to the repository, found by walking up from the working directory.</summary>
