@@ -22,40 +22,18 @@ namespace ImageRec.Worker.Classify;
 /// </summary>
 public static class ClassifyCommand
 {
-    private const string Usage =
-        """
-        usage: imagerec-worker classify [--model PATH] [--labels PATH] [--repeat N] [--batch N]
-                                        [--decode-threads N] [--intra-op-threads N] [--baseline] <folder or files>...
-          --model, --labels  default: ../shared/models/mobilenetv2-12-int8.onnx and imagenet_classes.txt
-                             (or the Model__Uri / Model__LabelsUri environment variables)
-          --repeat N         classify the inputs N times over (for throughput measurements)
-          --batch N          images per model run (default 8)
-          --lanes N          batches in flight, each decoded then run by one lane (default: one per core);
-                             0: one model run at a time, decode threads filling the next batch meanwhile
-          --decode-threads N threads decoding one batch (default 1)
-          --intra-op-threads N  ONNX Runtime threads per run (default 1 with lanes, every core with --lanes 0)
-          --baseline         also time ONNX Runtime alone on the same model and cores
-          --rounds N         time N rounds (alternating with the baseline) and report the medians (default 1)
-          --breakdown        also time the lanes decoding alone and running the model alone, and report
-                             the rate the two costs allow together (1 / (1/decode + 1/model))
-        """;
-
-    private sealed record Settings(
-        string ModelPath, string LabelsPath, List<string> Inputs, int Repeat, int Batch,
-        int DecodeThreads, int IntraOpThreads, bool Baseline, int Rounds, int Lanes, bool Breakdown);
-
     public static async Task<int> RunAsync(string[] args)
     {
-        Settings settings;
+        ClassifySettings settings;
         List<string> files;
         try
         {
-            settings = Parse(args);
-            files = ExpandInputs(settings.Inputs);
+            settings = ClassifySettings.Parse(args);
+            files = ClassifySettings.ExpandInputs(settings.Inputs);
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
-            await Console.Error.WriteLineAsync($"classify: {e.Message}\n{Usage}");
+            await Console.Error.WriteLineAsync($"classify: {e.Message}\n{ClassifySettings.Usage}");
             return 2;
         }
 
@@ -100,14 +78,14 @@ public static class ClassifyCommand
             var stopwatch = Stopwatch.StartNew();
             Action<int, object> report = round == 0 ? Report : (_, _) => { };
             if (settings.Lanes > 0)
-                seconds.Add(RunLanes(order, encoded, preparer, classifier, settings, report).TotalSeconds);
+                seconds.Add(ClassifyLanes.Run(order, encoded, preparer, classifier, settings, report).TotalSeconds);
             else
             {
                 await RunPipelineAsync(order, encoded, preparer, classifier, settings, report);
                 seconds.Add(stopwatch.Elapsed.TotalSeconds);
             }
             if (baseline is not null) baselineRates.Add(MeasureModelAlone(baseline, settings, preparer, encoded, order.Length));
-            if (settings.Breakdown) stages.Add(MeasureStagesAlone(order, encoded, preparer, classifier, settings));
+            if (settings.Breakdown) stages.Add(ClassifyLanes.MeasureStagesAlone(order, encoded, preparer, classifier, settings));
         }
         var medianSeconds = Median(seconds);
         var rate = order.Length / medianSeconds;
@@ -139,7 +117,7 @@ public static class ClassifyCommand
     /// while the model works on the other.
     /// </summary>
     private static async Task RunPipelineAsync(
-        int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, Settings settings,
+        int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, ClassifySettings settings,
         Action<int, object> report)
     {
         var free = Channel.CreateUnbounded<TensorBatch>();
@@ -182,109 +160,15 @@ public static class ClassifyCommand
     }
 
     /// <summary>
-    /// Each lane takes the next batch, decodes it, runs the model on it with one ONNX Runtime thread and
-    /// reports it. With a lane per core every core does the same mix of work with no hand-over between
-    /// threads, and single-threaded model runs waste nothing on synchronising ONNX Runtime's pool.
-    /// Results are reported in input order once every lane is done.
-    /// </summary>
-    private static TimeSpan RunLanes(
-        int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, Settings settings,
-        Action<int, object> report)
-    {
-        var results = new object[order.Length];
-        var decode = new ParallelOptions { MaxDegreeOfParallelism = settings.DecodeThreads };
-        var elapsed = OnLanes(settings, order.Length, setUp: null, (start, count, batch) =>
-        {
-            if (settings.DecodeThreads == 1)
-                for (var slot = 0; slot < count; slot++) Prepare(slot);
-            else
-                Parallel.For(0, count, decode, Prepare);
-            classifier.Run(batch.Input, batch.Logits, count);
-            for (var slot = 0; slot < count; slot++)
-                results[start + slot] ??= classifier.TopK(batch.LogitsSlot(slot), 1);
-
-            void Prepare(int slot)
-            {
-                try
-                {
-                    preparer.Prepare(encoded[order[start + slot]], batch.InputSlot(slot));
-                }
-                catch (ImageDecodeException e)
-                {
-                    results[start + slot] = e.Message;
-                }
-            }
-        });
-        for (var i = 0; i < order.Length; i++)
-            report(order[i], results[i]);
-        return elapsed;
-    }
-
-    /// <summary>
-    /// Splits <paramref name="images"/> into batches and runs <paramref name="work"/> (first image, count, the
-    /// lane's own tensors) on one thread per lane, each lane taking the next batch until none is left.
-    /// <paramref name="setUp"/> runs once per lane before the clock starts (it fills the lane's tensors).
-    /// Returns the time from every lane being set up to the last batch done.
-    /// </summary>
-    private static TimeSpan OnLanes(Settings settings, int images, Action<TensorBatch>? setUp, Action<int, int, TensorBatch> work)
-    {
-        var batches = (images + settings.Batch - 1) / settings.Batch;
-        var next = -1;
-        var stopwatch = new Stopwatch();
-        using var ready = new Barrier(settings.Lanes, _ => stopwatch.Start());
-        var lanes = new Thread[settings.Lanes];
-        for (var lane = 0; lane < lanes.Length; lane++)
-        {
-            lanes[lane] = new Thread(() =>
-            {
-                var batch = new TensorBatch(settings.Batch);
-                setUp?.Invoke(batch);
-                ready.SignalAndWait();
-                int b;
-                while ((b = Interlocked.Increment(ref next)) < batches)
-                {
-                    var start = b * settings.Batch;
-                    work(start, Math.Min(settings.Batch, images - start), batch);
-                }
-            }) { IsBackground = true, Name = $"classify lane {lane}" };
-            lanes[lane].Start();
-        }
-        foreach (var thread in lanes) thread.Join();
-        return stopwatch.Elapsed;
-    }
-
-    /// <summary>
-    /// The pipeline's two costs apart, on the same lanes: images/s decoding and preprocessing alone, and
-    /// images/s of the lanes' one-thread model runs alone on tensors prepared beforehand. When both keep every
-    /// core busy, the pipeline cannot beat 1 / (1/decode + 1/model): the costs add up on the same cores.
-    /// </summary>
-    private static (double Decode, double Model) MeasureStagesAlone(
-        int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, Settings settings)
-    {
-        var decoding = OnLanes(settings, order.Length, setUp: null, (start, count, batch) =>
-        {
-            for (var slot = 0; slot < count; slot++)
-                preparer.Prepare(encoded[order[start + slot]], batch.InputSlot(slot));
-        });
-        var modelRuns = OnLanes(settings, order.Length, setUp: batch =>
-        {
-            for (var slot = 0; slot < batch.Capacity; slot++)
-                preparer.Prepare(encoded[slot % encoded.Length], batch.InputSlot(slot));
-        }, (_, count, batch) => classifier.Run(batch.Input, batch.Logits, count));
-        var (decode, model) = (order.Length / decoding.TotalSeconds, order.Length / modelRuns.TotalSeconds);
-        return (decode, model);
-    }
-
-    /// <summary>
     /// ONNX Runtime alone: a session with its default threading (every core, spinning), fed the same
     /// batch size of tensors prepared beforehand.
     /// </summary>
-    private static OnnxImageClassifier ModelAlone(Settings settings, string[] labels, ModelInfo model) =>
+    private static OnnxImageClassifier ModelAlone(ClassifySettings settings, string[] labels, ModelInfo model) =>
         new(settings.ModelPath, labels, model,
             new ClassifierOptions { IntraOpThreads = 0, AllowSpinning = true }, NullLogger.Instance);
 
     /// <summary>Images per second of the model alone over as many images as the pipeline ran.</summary>
-    private static double MeasureModelAlone(OnnxImageClassifier session, Settings settings, ImagePreparer preparer, byte[][] encoded, int images)
+    private static double MeasureModelAlone(OnnxImageClassifier session, ClassifySettings settings, ImagePreparer preparer, byte[][] encoded, int images)
     {
         var batch = new TensorBatch(settings.Batch);
         for (var slot = 0; slot < settings.Batch; slot++)
@@ -301,78 +185,5 @@ public static class ClassifyCommand
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static Settings Parse(string[] args)
-    {
-        var shared = SharedModelsDirectory();
-        string? model = Environment.GetEnvironmentVariable("Model__Uri");
-        string? labels = Environment.GetEnvironmentVariable("Model__LabelsUri");
-        int repeat = 1, batch = 8, decodeThreads = 1, rounds = 1, lanes = Environment.ProcessorCount;
-        int? intraOp = null;
-        var baseline = false;
-        var breakdown = false;
-        var inputs = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int NextInt(int min) => int.TryParse(Next(), out var v) && v >= min ? v : throw new ArgumentException($"{args[i - 1]} needs a number >= {min}");
-            switch (args[i])
-            {
-                case "--model": model = Next(); break;
-                case "--labels": labels = Next(); break;
-                case "--repeat": repeat = NextInt(1); break;
-                case "--batch": batch = NextInt(1); break;
-                case "--decode-threads": decodeThreads = NextInt(1); break;
-                case "--intra-op-threads": intraOp = NextInt(0); break;
-                case "--baseline": baseline = true; break;
-                case "--breakdown": breakdown = true; break;
-                case "--rounds": rounds = NextInt(1); break;
-                case "--lanes": lanes = NextInt(0); break;
-                case "-h" or "--help": throw new ArgumentException("help");
-                default:
-                    if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unknown option {args[i]}");
-                    inputs.Add(args[i]);
-                    break;
-            }
-        }
-        if (inputs.Count == 0) throw new ArgumentException("give a folder or image files");
-        if (breakdown && lanes == 0) throw new ArgumentException("--breakdown times the lanes' stages; it needs --lanes 1 or more");
-        model ??= shared is null ? null : Path.Combine(shared, "mobilenetv2-12-int8.onnx");
-        labels ??= shared is null ? null : Path.Combine(shared, "imagenet_classes.txt");
-        if (model is null || !File.Exists(model))
-            throw new ArgumentException($"model file not found ({model ?? "no --model given"}). Put mobilenetv2-12-int8.onnx in ../shared/models or pass --model PATH.");
-        if (labels is null || !File.Exists(labels))
-            throw new ArgumentException($"labels file not found ({labels ?? "no --labels given"}). Put imagenet_classes.txt in ../shared/models or pass --labels PATH.");
-        return new Settings(model, labels, inputs, repeat, batch, decodeThreads, intraOp ?? (lanes > 0 ? 1 : 0), baseline, rounds, lanes, breakdown);
-    }
-
-    /// <summary>../shared/models next to the repository, found by walking up from the working directory.</summary>
-    private static string? SharedModelsDirectory()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "models");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-
-    private static List<string> ExpandInputs(IEnumerable<string> inputs)
-    {
-        string[] extensions = [".jpg", ".jpeg", ".png", ".webp"];
-        var files = new List<string>();
-        foreach (var input in inputs)
-        {
-            if (Directory.Exists(input))
-                files.AddRange(Directory.EnumerateFiles(input)
-                    .Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                    .Order(StringComparer.Ordinal));
-            else if (File.Exists(input))
-                files.Add(input);
-            else
-                throw new FileNotFoundException($"{input} is neither a file nor a folder");
-        }
-        return files;
     }
 }
