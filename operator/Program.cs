@@ -1,4 +1,5 @@
 using ImageRec.Common.Aws;
+using ImageRec.Common.Configuration;
 using ImageRec.Common.Observability;
 using ImageRec.Operator.Controllers;
 using ImageRec.Operator.Crds;
@@ -23,7 +24,7 @@ if (args.Length > 0 && args[0] == "crds")
 // `imagerec-operator [--leader-elect]` reconciles RecognitionPools in the cluster;
 // `imagerec-operator --local pool.yaml [--Local:WorkerExecutable=...]` runs one pool with local worker processes.
 var localPool = args.SkipWhile(a => a != "--local").Skip(1).FirstOrDefault();
-var builder = WebApplication.CreateSlimBuilder(args.Where(a => a != "--local" && a != localPool && a != "--leader-elect").ToArray());
+var builder = WebApplication.CreateSlimBuilder(ServiceHostOptions.For(args.Where(a => a != "--local" && a != localPool && a != "--leader-elect").ToArray()));
 builder.Services.AddImageRecAws(builder.Configuration);
 builder.Services.AddHttpClient();
 builder.Services.AddSingleton(TimeProvider.System);

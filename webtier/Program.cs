@@ -11,7 +11,7 @@ using ImageRec.WebTier.Page;
 using ImageRec.WebTier.Pool;
 using ImageRec.WebTier.Uploads;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ServiceHostOptions.For(args));
 
 builder.Services.AddImageRecAws(builder.Configuration);
 builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));

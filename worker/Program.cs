@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 if (args.Length > 0 && args[0] == "classify")
     return await ClassifyCommand.RunAsync(args[1..]);
 
-var builder = WebApplication.CreateSlimBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(ServiceHostOptions.For(args));
 
 builder.Services.AddImageRecAws(builder.Configuration);
 builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));

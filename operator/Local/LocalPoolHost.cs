@@ -36,7 +36,8 @@ public sealed class LocalPoolHost(
         logger.LogInformation("Local mode: pool {Pool}, {Min}..{Max} workers, queue {Queue}",
             pool.Name, pool.Spec.Scaling.MinReplicas, pool.Spec.Scaling.MaxReplicas, pool.Spec.Queue.Url);
 
-        await using var actuator = new LocalWorkerActuator(pool, options.Value, http.CreateClient(nameof(LocalWorkerActuator)), loggers.CreateLogger<LocalWorkerActuator>());
+        options.Value.Validate();
+        await using var actuator = new LocalWorkerActuator(pool, options.Value, http.CreateClient(nameof(LocalWorkerActuator)), time, loggers.CreateLogger<LocalWorkerActuator>());
         var autoscaler = new PoolAutoscaler(pool.Name, depths, actuator, reporter, metrics, time, loggers.CreateLogger<PoolAutoscaler>());
         await autoscaler.RunAsync(() => pool, stoppingToken);
         logger.LogInformation("Stopping the pool's workers");

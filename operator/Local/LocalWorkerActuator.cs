@@ -7,44 +7,82 @@ namespace ImageRec.Operator.Local;
 /// <summary>
 /// Local mode's actuator: worker processes on this machine instead of a Deployment. Scale-in works
 /// like the cluster's pod-deletion-cost: the workers holding the fewest jobs (read from their
-/// /metrics) get SIGTERM first, and they finish or release what they hold before exiting.
+/// /metrics) get SIGTERM first, and they finish or release what they hold before exiting. A worker
+/// that exits on its own is restarted on its slot with the kubelet's crash back-off (<see cref="CrashBackOff"/>),
+/// so one that cannot start (bad configuration, missing model) does not spin.
 /// </summary>
 public sealed class LocalWorkerActuator(
     RecognitionPool pool,
     LocalModeOptions options,
     HttpClient http,
+    TimeProvider time,
     ILogger logger) : IWorkerActuator, IAsyncDisposable
 {
     private sealed record LocalWorker(int Slot, Process Process, Uri BaseAddress, DateTimeOffset StartedAt);
 
     private readonly List<LocalWorker> _running = [];
     private readonly List<LocalWorker> _terminating = [];
+    private readonly Dictionary<int, CrashBackOff> _crashes = [];
+    private readonly SortedDictionary<int, WorkerBackOff> _waiting = [];
     private readonly Lock _gate = new();
     private readonly WorkerInFlightProbe _probe = new(http);
 
     public async Task<WorkerFleet> ObserveAsync(CancellationToken cancellationToken)
     {
-        LocalWorker[] running;
+        int[] due;
         lock (_gate)
         {
+            var now = time.GetUtcNow();
             foreach (var exited in _running.Where(w => w.Process.HasExited).ToArray())
             {
-                logger.LogWarning("Worker {Slot} (pid {Pid}) exited with code {Code}; see worker-{Slot}.log",
-                    exited.Slot, exited.Process.Id, exited.Process.ExitCode, exited.Slot);
                 _running.Remove(exited);
+                OnExited(exited, now);
             }
             _terminating.RemoveAll(w => w.Process.HasExited);
+            due = [.. _waiting.Where(w => w.Value.RestartAt <= now).Select(w => w.Key)];
+            foreach (var slot in due) _waiting.Remove(slot);
+        }
+        foreach (var slot in due) Start(slot);
+
+        LocalWorker[] running;
+        WorkerBackOff[] waiting;
+        lock (_gate)
+        {
             running = [.. _running];
+            waiting = [.. _waiting.Values];
         }
         var ready = await Task.WhenAll(running.Select(w => IsReadyAsync(w, cancellationToken)));
-        return new WorkerFleet(running.Length, ready.Count(r => r));
+        return new WorkerFleet(running.Length + waiting.Length, ready.Count(r => r)) { BackingOff = waiting };
+    }
+
+    /// <summary>Schedules the restart of a worker that exited without being asked to. Called under the gate.</summary>
+    private void OnExited(LocalWorker worker, DateTimeOffset now)
+    {
+        var ranFor = now - worker.StartedAt;
+        if (!_crashes.TryGetValue(worker.Slot, out var crashes)) _crashes[worker.Slot] = crashes = new CrashBackOff(options);
+        var delay = crashes.OnExit(ranFor);
+        var exitCode = worker.Process.ExitCode;
+        logger.LogWarning("Worker {Slot} (pid {Pid}) exited with code {ExitCode} after {RanSeconds:0.#} s; restart {Restarts} in {DelaySeconds:0.#} s (crash back-off); see worker-{Slot}.log",
+            worker.Slot, worker.Process.Id, exitCode, ranFor.TotalSeconds, crashes.Restarts, delay.TotalSeconds, worker.Slot);
+        _waiting[worker.Slot] = new WorkerBackOff(Name(worker.Slot), exitCode, crashes.Restarts, delay, now + delay);
     }
 
     public async Task ScaleAsync(int replicas, CancellationToken cancellationToken)
     {
         int count;
-        lock (_gate) count = _running.Count;
-        for (; count < replicas; count++) Start();
+        lock (_gate)
+        {
+            count = _running.Count + _waiting.Count;
+            // Workers waiting out a crash back-off hold no jobs: they go first.
+            foreach (var slot in _waiting.Keys.Reverse().Take(Math.Max(0, count - replicas)).ToArray())
+            {
+                _waiting.Remove(slot);
+                _crashes.Remove(slot);
+                count--;
+                logger.LogInformation("Dropping worker {Slot}, which was waiting to restart", slot);
+            }
+        }
+        for (; count < replicas; count++) Start(FreeSlot());
         if (count <= replicas) return;
 
         // Idle workers first; among equals the newest (least warmed up) first.
@@ -58,6 +96,7 @@ public sealed class LocalWorkerActuator(
             foreach (var worker in victims)
             {
                 _running.Remove(worker);
+                _crashes.Remove(worker.Slot);
                 _terminating.Add(worker);
                 PosixSignals.Terminate(worker.Process.Id);
                 logger.LogInformation("Stopping worker {Slot} (pid {Pid}) gracefully", worker.Slot, worker.Process.Id);
@@ -65,14 +104,19 @@ public sealed class LocalWorkerActuator(
         }
     }
 
-    private void Start()
+    private int FreeSlot()
     {
-        int slot;
         lock (_gate)
         {
-            var used = _running.Concat(_terminating).Select(w => w.Slot).ToHashSet();
-            slot = Enumerable.Range(0, int.MaxValue).First(s => !used.Contains(s));
+            var used = _running.Concat(_terminating).Select(w => w.Slot).Concat(_waiting.Keys).ToHashSet();
+            return Enumerable.Range(0, int.MaxValue).First(s => !used.Contains(s));
         }
+    }
+
+    private static string Name(int slot) => $"worker-{slot}";
+
+    private void Start(int slot)
+    {
         var address = new Uri($"http://127.0.0.1:{options.WorkerPortBase + slot}/");
         var start = new ProcessStartInfo(options.WorkerExecutable, ["--urls", address.ToString().TrimEnd('/')])
         {
@@ -92,7 +136,7 @@ public sealed class LocalWorkerActuator(
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        lock (_gate) _running.Add(new LocalWorker(slot, process, address, DateTimeOffset.UtcNow));
+        lock (_gate) _running.Add(new LocalWorker(slot, process, address, time.GetUtcNow()));
         logger.LogInformation("Started worker {Slot} (pid {Pid}) on {Address}", slot, process.Id, address);
     }
 
@@ -120,6 +164,7 @@ public sealed class LocalWorkerActuator(
             all = [.. _running, .. _terminating];
             _running.Clear();
             _terminating.Clear();
+            _waiting.Clear();
         }
         foreach (var worker in all.Where(w => !w.Process.HasExited)) PosixSignals.Terminate(worker.Process.Id);
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(pool.Spec.Worker.TerminationGracePeriodSeconds));
@@ -134,7 +179,6 @@ public sealed class LocalWorkerActuator(
                 logger.LogWarning("Worker {Slot} did not stop within the grace period; killing it", worker.Slot);
                 worker.Process.Kill(entireProcessTree: true);
             }
-            worker.Process.Dispose();
-        }
+            }
     }
 }

@@ -91,8 +91,12 @@ public sealed class PoolAutoscaler(
         var scalingNow = scaled || fleet.ReadyReplicas < decision.Desired || decision.Reason == "StabilizingScaleIn";
         conditions = PoolConditions.Set(conditions, PoolConditions.Of(PoolConditions.Scaling, scalingNow, decision.Reason, decision.Message, generation), now);
         var ready = fleet.ReadyReplicas >= decision.Desired && fleet.Replicas == decision.Desired;
-        conditions = PoolConditions.Set(conditions, PoolConditions.Of(PoolConditions.Ready, ready,
-            ready ? "WorkersReady" : "WorkersNotReady", $"{fleet.ReadyReplicas} of {decision.Desired} workers ready.", generation), now);
+        var readyMessage = $"{fleet.ReadyReplicas} of {decision.Desired} workers ready.";
+        conditions = PoolConditions.Set(conditions, ready
+            ? PoolConditions.Of(PoolConditions.Ready, true, "WorkersReady", readyMessage, generation)
+            : fleet.BackingOff.Count > 0
+                ? PoolConditions.Of(PoolConditions.Ready, false, "CrashLoopBackOff", string.Join(" ", [readyMessage, .. fleet.BackingOff.Select(b => b.Message)]), generation)
+                : PoolConditions.Of(PoolConditions.Ready, false, "WorkersNotReady", readyMessage, generation), now);
 
         _status = new RecognitionPoolStatus
         {

@@ -82,6 +82,8 @@ public sealed partial class LocalIdentityProviderTests(LocalIdentityProviderTest
         Assert.Equal(["none"], Values("token_endpoint_auth_methods_supported"));
         Assert.Equal(["authorization_code", "password"], Values("grant_types_supported"));
         Assert.Contains("openid", Values("scopes_supported"));
+        // RFC 9207 §3: it says that its authorization responses name it (iss), so clients may insist on it.
+        Assert.True(discovery.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
 
         var jwks = JsonDocument.Parse(await _http.GetStringAsync(discovery.GetProperty("jwks_uri").GetString())).RootElement;
         var key = Assert.Single(jwks.GetProperty("keys").EnumerateArray().ToArray());
@@ -200,6 +202,8 @@ public sealed partial class LocalIdentityProviderTests(LocalIdentityProviderTest
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(("invalid_request", "state-123"), (Parameter(response.Headers.Location!, "error"), Parameter(response.Headers.Location!, "state")));
         Assert.Contains(message, Parameter(response.Headers.Location!, "error_description"));
+        // RFC 9207 §2: error responses name the issuer too.
+        Assert.Equal(Issuer, Parameter(response.Headers.Location!, "iss"));
     }
 
     [Fact]

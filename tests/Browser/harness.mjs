@@ -2,6 +2,7 @@
 // Chromium driven by playwright-core (installed by eng/deps.sh into .deps/browser).
 
 import { readFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 
 const { chromium } = await import(new URL('../../.deps/browser/node_modules/playwright-core/index.mjs', import.meta.url));
 
@@ -37,4 +38,20 @@ export async function signInAtProvider(page, { provider, url, user }, log) {
   await page.locator('button[type="submit"]').click();
   await page.waitForURL(address => address.origin === pageOrigin);
   await page.locator('body[data-ready="true"]').waitFor();
+}
+
+/**
+ * Reports a failed run: the failed check (or the error's stack), what the page logged, a screenshot
+ * (`${name}-failure.png`) and the page's text; sets the exit code to 1.
+ */
+export async function reportFailure(error, { page, scenario, log, name, problems = [] }) {
+  log(`FAILED: ${error instanceof CheckFailed ? error.message : error.stack}`);
+  if (problems.length) log(`the page logged:\n  ${problems.join('\n  ')}`);
+  try {
+    await page.screenshot({ path: path.join(scenario.screenshots, `${name}-failure.png`) });
+    log(`at ${page.url()} the page showed:\n${await page.locator('body').innerText()}`);
+  } catch (inner) {
+    log(`(no failure screenshot: ${inner.message})`);
+  }
+  process.exitCode = 1;
 }

@@ -9,7 +9,7 @@
 // a submit button. Prints one line per step; exits 1 on the first failed check.
 
 import path from 'node:path';
-import { check, CheckFailed, signInAtProvider as signIn, start } from './harness.mjs';
+import { check, reportFailure, signInAtProvider as signIn, start } from './harness.mjs';
 
 const { scenario, log, browser, page } = await start('sign-in', { height: 800 });
 page.setDefaultTimeout(30_000);
@@ -76,15 +76,7 @@ try {
   check(problems.length === 0, `the page logged errors:\n  ${problems.join('\n  ')}`);
   log('done');
 } catch (error) {
-  log(`FAILED: ${error instanceof CheckFailed ? error.message : error.stack}`);
-  if (problems.length) log(`the page logged:\n  ${problems.join('\n  ')}`);
-  try {
-    await page.screenshot({ path: path.join(scenario.screenshots, 'sign-in-failure.png') });
-    log(`at ${page.url()} the page showed:\n${await page.locator('body').innerText()}`);
-  } catch (inner) {
-    log(`(no failure screenshot: ${inner.message})`);
-  }
-  process.exitCode = 1;
+  await reportFailure(error, { page, scenario, log, name: 'sign-in', problems });
 } finally {
   await browser.close();
 }

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace ImageRec.Tests.Infrastructure;
 
 /// <summary>
@@ -14,25 +11,16 @@ public sealed class WebTierProcess : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ServiceProcess _process;
 
-    private WebTierProcess(Process process, Uri baseAddress)
-    {
-        _process = process;
-        BaseAddress = baseAddress;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
+    private WebTierProcess(ServiceProcess process, Uri baseAddress) => (_process, BaseAddress) = (process, baseAddress);
 
     public Uri BaseAddress { get; }
 
     public bool HasExited => _process.HasExited;
 
     /// <summary>What the process wrote so far (stdout and stderr), for assertions on log lines and failure messages.</summary>
-    public string Output { get { lock (_output) return _output.ToString(); } }
+    public string Output => _process.Output;
 
     /// <summary>Settings for a web tier on the emulator at <paramref name="emulator"/> with the given queue and buckets.</summary>
     public static Dictionary<string, string> OnEmulator(Uri emulator, string requestQueue, string inputBucket = "imagerec-input", string resultBucket = "imagerec-results") => new()
@@ -52,24 +40,15 @@ public sealed class WebTierProcess : IAsyncDisposable
     {
         var listenOn = port ?? FreePorts.One();
         var webTier = new WebTierProcess(Launch(environment, listenOn), new Uri($"http://127.0.0.1:{listenOn}/"));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            if (webTier._process.HasExited)
-                throw new InvalidOperationException($"the web tier exited during start-up ({webTier._process.ExitCode}):\n{webTier.Output}");
-            try
-            {
-                using var ready = await http.GetAsync(new Uri(webTier.BaseAddress, "readyz"));
-                if (ready.IsSuccessStatusCode) return webTier;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
-            if (deadline.Elapsed > ReadyTimeout)
-            {
-                await webTier.DisposeAsync();
-                throw new TimeoutException($"the web tier was not ready within {ReadyTimeout}:\n{webTier.Output}");
-            }
-            await Task.Delay(200);
+            await webTier._process.WaitUntilAnswersAsync(new Uri(webTier.BaseAddress, "readyz"), ReadyTimeout);
+            return webTier;
+        }
+        catch
+        {
+            await webTier.DisposeAsync();
+            throw;
         }
     }
 
@@ -88,46 +67,12 @@ public sealed class WebTierProcess : IAsyncDisposable
         return (webTier._process.ExitCode, webTier.Output);
     }
 
-    private static Process Launch(IReadOnlyDictionary<string, string> environment, int port)
-    {
-        var executable = Path.Combine(RepositoryPaths.Root, "webtier", "bin", RepositoryPaths.Configuration, "net10.0", "imagerec-webtier");
-        var start = new ProcessStartInfo(executable, ["--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        var process = new Process { StartInfo = start };
-        process.Start();
-        return process;
-    }
+    private static ServiceProcess Launch(IReadOnlyDictionary<string, string> environment, int port) =>
+        ServiceProcess.Start("webtier", ["--urls", $"http://127.0.0.1:{port}"], environment);
 
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
+    public void Signal(int signal) => _process.Signal(signal);
 
-    public void Signal(int signal) => ProcessSignals.Send(_process.Id, signal);
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
-    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            Signal(ProcessSignals.SigTerm);
-            try
-            {
-                await WaitForExitAsync(TimeSpan.FromSeconds(20));
-            }
-            catch (TimeoutException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -12,17 +12,6 @@ namespace ImageRec.Tests.Worker;
 /// </summary>
 public sealed class ExecutionProviderTests
 {
-    private sealed class RecordingLogger : ILogger
-    {
-        public List<string> Warnings { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel == LogLevel.Warning) Warnings.Add(formatter(state, exception));
-        }
-    }
-
     private static OnnxImageClassifier Create(ClassifierOptions options, ILogger logger) => new(
         RepositoryPaths.SharedFile("models", "mobilenetv2-12-int8.onnx"),
         OnnxImageClassifier.ReadLabels(RepositoryPaths.SharedFile("models", "imagenet_classes.txt")),

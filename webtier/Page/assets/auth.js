@@ -3,8 +3,9 @@
 // GET /v1/auth/config says the mode. "none" (or no such route: a web tier without sign-in) means
 // local mode: no token, no sign-in button. "oidc" means the authorization-code flow with PKCE S256
 // (RFC 7636) run by the page itself as a public client: discovery, redirect to the provider, code
-// exchanged for tokens at the token endpoint. Tokens live in sessionStorage (one tab, gone with it),
-// never localStorage.
+// exchanged for tokens at the token endpoint. The provider's answer must name it as its issuer (RFC
+// 9207), so an answer from another provider is not mistaken for it. Tokens live in sessionStorage
+// (one tab, gone with it), never localStorage.
 
 const TOKENS_KEY = 'imagerec.auth.tokens';
 const FLOW_KEY = 'imagerec.auth.flow';
@@ -104,9 +105,30 @@ export async function handleUnauthorized() {
 }
 
 async function discover(authority) {
-  const response = await fetch(`${authority.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+  const trimmed = authority.replace(/\/+$/, '');
+  const response = await fetch(`${trimmed}/.well-known/openid-configuration`);
   if (!response.ok) throw new AuthError(`The sign-in provider's discovery document could not be read (HTTP ${response.status}).`);
-  return response.json();
+  const metadata = await response.json();
+  // OpenID Connect Discovery §4.3: the document must be the configured issuer's own, since its issuer
+  // is what the provider's answers are checked against.
+  if (typeof metadata.issuer !== 'string' || metadata.issuer.replace(/\/+$/, '') !== trimmed)
+    throw new AuthError(`The sign-in provider's discovery document names the issuer "${metadata.issuer}", not "${authority}" as configured.`);
+  return metadata;
+}
+
+/**
+ * RFC 9207 §2.4: an answer naming another issuer is refused (it may come from another provider: a
+ * mix-up attack), and so is one naming none from a provider whose discovery says it always names
+ * itself. Simple string comparison, as the RFC requires; error answers are checked too.
+ */
+function checkIssuer(params) {
+  const iss = params.get('iss');
+  if (iss === null) {
+    if (discovery.authorization_response_iss_parameter_supported === true)
+      throw new AuthError('Sign-in refused: the answer does not name its issuer (iss), though the provider always does. Try again.');
+  } else if (iss !== discovery.issuer) {
+    throw new AuthError(`Sign-in refused: the answer comes from the issuer "${iss}", not from "${discovery.issuer}", the provider this page signs in with. Try again.`);
+  }
 }
 
 async function completeSignIn(params) {
@@ -114,6 +136,7 @@ async function completeSignIn(params) {
   history.replaceState(null, '', location.pathname);
   const flow = JSON.parse(sessionStorage.getItem(FLOW_KEY) || 'null');
   sessionStorage.removeItem(FLOW_KEY);
+  checkIssuer(params);
   if (params.has('error'))
     throw new AuthError(`Sign-in failed: ${params.get('error_description') || params.get('error')}.`);
   if (!flow || params.get('state') !== flow.state)
