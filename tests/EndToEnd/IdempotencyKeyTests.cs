@@ -118,12 +118,17 @@ public sealed class IdempotencyKeyTests(LocalStackFixture stack)
         Assert.Equal([id!], await ListAsync(erin, stack.WebTier));
     }
 
-    /// <summary>Jobs the web tier stored and queued (its store histogram's count), and jobs the running workers finished.</summary>
-    private async Task<(double Queued, double Finished)> JobCountsAsync()
+    /// <summary>
+    /// Jobs the web tier stored and queued (its store histogram's count), waits it ended with the job's reply, and
+    /// jobs the running workers finished.
+    /// </summary>
+    private async Task<(double Queued, double Replied, double Finished)> JobCountsAsync()
     {
         var web = await stack.Http.GetStringAsync(new Uri(stack.WebTier, "metrics"));
         var workers = await LocalWorkers.ScrapeAsync(stack);
-        return (LocalWorkers.Value(web, "imagerec_webtier_store_seconds_count"), workers.Sum(w => LocalWorkers.Value(w.Metrics, "imagerec_worker_jobs_total")));
+        return (LocalWorkers.Value(web, "imagerec_webtier_store_seconds_count"),
+            LocalWorkers.Value(web, "imagerec_webtier_result_wait_seconds_count{via=\"reply\"}"),
+            workers.Sum(w => LocalWorkers.Value(w.Metrics, "imagerec_worker_jobs_total")));
     }
 
     [Fact]
@@ -145,6 +150,8 @@ public sealed class IdempotencyKeyTests(LocalStackFixture stack)
         var after = await JobCountsAsync();
         Assert.Equal(1, after.Queued - before.Queued);
         Assert.Equal(1, after.Finished - before.Finished);
+        // The one upload that sent the job waited for its reply, and got it (the others read the stored result).
+        Assert.Equal(1, after.Replied - before.Replied);
     }
 
     [Fact]

@@ -107,13 +107,18 @@ public sealed class JobSubmitter(
         };
 
         var queued = new RecognitionResult { Id = id, Owner = owner, Status = JobStatus.Queued, FileName = image.FileName };
-        // Registered before the job is sent, or a fast worker's reply could arrive first and be dropped.
-        using var registration = wait > TimeSpan.Zero ? replies.Register(id) : null;
-        if (!await StoreAndEnqueueAsync(job, image, contentSha256, keyed, cancellationToken))
+        var started = Stopwatch.GetTimestamp();
+        if (!await StoreAsync(job, image, contentSha256, keyed, cancellationToken))
         {
             activity?.SetTag("imagerec.job.stored_by_another_attempt", true);
             return null;
         }
+        // Registered before the job is sent, or a fast worker's reply could arrive first and be dropped; and after
+        // the store, so that of concurrent uploads with one key only the one that sends the job waits for its reply
+        // (the reply queue hands a reply to one waiter per job id).
+        using var registration = wait > TimeSpan.Zero ? replies.Register(id) : null;
+        await EnqueueAsync(job, keyed, cancellationToken);
+        metrics.StoreSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (registration is null) return queued;
 
         var waitStarted = Stopwatch.GetTimestamp();
@@ -139,47 +144,58 @@ public sealed class JobSubmitter(
     }
 
     /// <summary>
-    /// Stores the image and enqueues its job. A keyed upload's store is create-only, and false (nothing stored or
-    /// sent) when another attempt with the key stored its image first: only one of them enqueues the job. An
-    /// unkeyed upload's id is fresh and random, so no other upload writes its key and its store needs no condition.
+    /// Stores the image as the job's input. A keyed upload's store is create-only: false, with nothing stored, when
+    /// another attempt with the key stored its image first, so that only one of them enqueues the job. An unkeyed
+    /// upload's id is fresh and random, so no other upload writes its key and its store needs no condition.
     /// </summary>
-    private async Task<bool> StoreAndEnqueueAsync(RecognitionJob job, UploadedImage image, string contentSha256, bool keyed, CancellationToken cancellationToken)
+    private async Task<bool> StoreAsync(RecognitionJob job, UploadedImage image, string contentSha256, bool keyed, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        using var content = image.OpenRead();
+        var put = new PutObjectRequest
+        {
+            BucketName = job.Input.Bucket,
+            Key = job.Input.Key,
+            InputStream = content,
+            ContentType = image.ContentType,
+            UseChunkEncoding = false,
+        };
+        StoredInput.Describe(put.Metadata, job, contentSha256);
         try
         {
-            using (var content = image.OpenRead())
-            {
-                var put = new PutObjectRequest
-                {
-                    BucketName = job.Input.Bucket,
-                    Key = job.Input.Key,
-                    InputStream = content,
-                    ContentType = image.ContentType,
-                    UseChunkEncoding = false,
-                };
-                StoredInput.Describe(put.Metadata, job, contentSha256);
-                if (!keyed) await s3.PutObjectAsync(put, cancellationToken);
-                else if (await s3.PutIfAbsentAsync(put, cancellationToken) != CreateOnlyPutResult.Created) return false;
-            }
-            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
-        }
-        catch when (keyed)
-        {
-            // An upload with an idempotency key is retried with the same key, so the same id: removing the
-            // image now could race that retry, which would answer for it and then find it gone. It stays; a
-            // retry answers for it, and the sweeper queues its job if the enqueue is what failed.
-            throw;
+            if (keyed) return await s3.PutIfAbsentAsync(put, cancellationToken) == CreateOnlyPutResult.Created;
+            await s3.PutObjectAsync(put, cancellationToken);
+            return true;
         }
         catch
         {
-            // Whatever broke (the store, the enqueue, or only its answer), the caller hears the upload
-            // failed and will upload again: this attempt's image must not stay behind.
-            abandoned.Discard(job.Owner, job.Id);
+            AbandonUnlessKeyed(job, keyed);
             throw;
         }
-        metrics.StoreSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return true;
+    }
+
+    private async Task EnqueueAsync(RecognitionJob job, bool keyed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
+        }
+        catch
+        {
+            AbandonUnlessKeyed(job, keyed);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After the store or the enqueue broke (or only its answer): the caller hears the upload failed and will upload
+    /// again, so this attempt's image must not stay behind. Unless the upload has an idempotency key: it is retried
+    /// with the same key, so the same id, and removing the image could race that retry, which would answer for it
+    /// and then find it gone. It stays; a retry answers for it, and the sweeper queues its job if the enqueue is
+    /// what failed.
+    /// </summary>
+    private void AbandonUnlessKeyed(RecognitionJob job, bool keyed)
+    {
+        if (!keyed) abandoned.Discard(job.Owner, job.Id);
     }
 
     /// <summary>The reply, else the result in S3 once <paramref name="wait"/> is up, else null (still queued).</summary>
