@@ -131,11 +131,29 @@ public sealed class IdempotencyKeyTests(LocalStackFixture stack)
             workers.Sum(w => LocalWorkers.Value(w.Metrics, "imagerec_worker_jobs_total")));
     }
 
+    /// <summary>
+    /// Waits for earlier tests' jobs to finish and the pool to be back at its minimum, so that the workers' count
+    /// takes in no other job and no worker that did the job goes away with its count.
+    /// </summary>
+    private async Task WaitForSettledPoolAsync()
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var status = JsonDocument.Parse(await stack.Http.GetStringAsync(new Uri(stack.Operator, "status"))).RootElement.GetProperty("status");
+            if (status.GetProperty("replicas").GetInt32() == LocalStackFixture.Workers && status.GetProperty("desiredReplicas").GetInt32() == LocalStackFixture.Workers) break;
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"the pool did not come back to its minimum: {status}");
+            await Task.Delay(200);
+        }
+        Assert.Equal((0, 0, 0), await stack.WaitForEmptyQueueAsync(LocalStackFixture.RequestQueue));
+    }
+
     [Fact]
     public async Task Concurrent_uploads_with_one_key_and_one_image_run_one_job_and_all_answer_with_it()
     {
         using var heidi = await stack.ClientForAsync("heidi-idem-race");
         var key = Guid.NewGuid().ToString();
+        await WaitForSettledPoolAsync();
         var before = await JobCountsAsync();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SendAsync(heidi, Upload("img_03.jpg", key)))));
