@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.WebTier.Uploads;
@@ -10,6 +11,7 @@ namespace ImageRec.Tests.EndToEnd;
 /// <c>Idempotency-Key</c> on <c>POST /v1/images</c> on the stack `make run` starts: a retry with the key gets
 /// the first attempt's job (never a second image), a key reused for another image is refused with 422, equal
 /// keys of two users name two jobs, and a malformed key is refused with 400 before anything is stored.
+/// Concurrent uploads with one key store and run one job: the create-only store picks one of them.
 /// </summary>
 [Collection(LocalStackCollection.Name)]
 public sealed class IdempotencyKeyTests(LocalStackFixture stack)
@@ -114,6 +116,81 @@ public sealed class IdempotencyKeyTests(LocalStackFixture stack)
         if (retry.StatusCode == HttpStatusCode.Accepted) Assert.EndsWith($"/v1/images/{id}", retry.Headers.Location!.ToString());
         else Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Equal([id!], await ListAsync(erin, stack.WebTier));
+    }
+
+    /// <summary>
+    /// Jobs the web tier stored and queued (its store histogram's count), waits it ended with the job's reply, and
+    /// jobs the running workers finished.
+    /// </summary>
+    private async Task<(double Queued, double Replied, double Finished)> JobCountsAsync()
+    {
+        var web = await stack.Http.GetStringAsync(new Uri(stack.WebTier, "metrics"));
+        var workers = await LocalWorkers.ScrapeAsync(stack);
+        return (LocalWorkers.Value(web, "imagerec_webtier_store_seconds_count"),
+            LocalWorkers.Value(web, "imagerec_webtier_result_wait_seconds_count{via=\"reply\"}"),
+            workers.Sum(w => LocalWorkers.Value(w.Metrics, "imagerec_worker_jobs_total")));
+    }
+
+    /// <summary>
+    /// Waits for earlier tests' jobs to finish and the pool to be back at its minimum, so that the workers' count
+    /// takes in no other job and no worker that did the job goes away with its count.
+    /// </summary>
+    private async Task WaitForSettledPoolAsync()
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var status = JsonDocument.Parse(await stack.Http.GetStringAsync(new Uri(stack.Operator, "status"))).RootElement.GetProperty("status");
+            if (status.GetProperty("replicas").GetInt32() == LocalStackFixture.Workers && status.GetProperty("desiredReplicas").GetInt32() == LocalStackFixture.Workers) break;
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"the pool did not come back to its minimum: {status}");
+            await Task.Delay(200);
+        }
+        Assert.Equal((0, 0, 0), await stack.WaitForEmptyQueueAsync(LocalStackFixture.RequestQueue));
+    }
+
+    [Fact]
+    public async Task Concurrent_uploads_with_one_key_and_one_image_run_one_job_and_all_answer_with_it()
+    {
+        using var heidi = await stack.ClientForAsync("heidi-idem-race");
+        var key = Guid.NewGuid().ToString();
+        await WaitForSettledPoolAsync();
+        var before = await JobCountsAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SendAsync(heidi, Upload("img_03.jpg", key)))));
+
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK, $"{(int)a.Status} {a.Body}\n{stack.Logs()}"));
+        var id = answers[0].Body.GetProperty("id").GetString()!;
+        Assert.All(answers, a => Assert.Equal(id, a.Body.GetProperty("id").GetString()));
+        Assert.Single(answers.Select(a => a.Body.GetProperty("completedAt").GetString()).Distinct());
+        Assert.Equal([id], await ListAsync(heidi, stack.WebTier));
+        // Every job sent has been taken and finished before counting: a second copy would be counted too.
+        Assert.Equal((0, 0, 0), await stack.WaitForEmptyQueueAsync(LocalStackFixture.RequestQueue));
+        var after = await JobCountsAsync();
+        Assert.Equal(1, after.Queued - before.Queued);
+        Assert.Equal(1, after.Finished - before.Finished);
+        // The one upload that sent the job waited for its reply, and got it (the others read the stored result).
+        Assert.Equal(1, after.Replied - before.Replied);
+    }
+
+    [Fact]
+    public async Task Concurrent_uploads_with_one_key_and_different_images_store_one_and_refuse_the_others_422()
+    {
+        using var ivan = await stack.ClientForAsync("ivan-idem-race");
+        var key = Guid.NewGuid().ToString();
+        var files = Enumerable.Range(0, 6).Select(i => $"img_{i:00}.jpg").ToArray();
+
+        var answers = await Task.WhenAll(files.Select(file => Task.Run(() => SendAsync(ivan, Upload(file, key, wait: 0)))));
+
+        var won = Assert.Single(Enumerable.Range(0, files.Length), i => answers[i].Status == HttpStatusCode.Accepted);
+        Assert.All(answers.Where((_, i) => i != won), a =>
+        {
+            Assert.True(a.Status == HttpStatusCode.UnprocessableEntity, $"{(int)a.Status} {a.Body}");
+            Assert.Equal("idempotency-key-reused", a.Body.GetProperty("reason").GetString());
+        });
+        var id = answers[won].Body.GetProperty("id").GetString()!;
+        Assert.Equal([id], await ListAsync(ivan, stack.WebTier));
+        var stored = await ivan.GetByteArrayAsync(new Uri(stack.WebTier, $"v1/images/{id}/content"));
+        Assert.Equal(SHA256.HashData(File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", files[won]))), SHA256.HashData(stored));
     }
 
     [Theory]

@@ -1,7 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using ImageRec.Common.Aws.Sqs;
 using ImageRec.LoadGen;
+using ImageRec.Tests.Infrastructure.Chaos;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageRec.Tests.Infrastructure;
 
@@ -18,10 +22,16 @@ public class LocalStackFixture : IAsyncLifetime
     public const int Workers = 2;
     public const int MaxWorkers = 4;
     public const string DefaultUser = "test-user";
+    public const string RequestQueue = "imagerec-requests";
+    public const string DeadLetterQueue = "imagerec-requests-dlq";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private Process? _process;
     private readonly StringBuilder _output = new();
+    /// <summary>SQS and S3 clients of the emulator itself, past any proxy the services go through.</summary>
+    private readonly Lazy<ServiceProvider> _emulatorClients;
+
+    public LocalStackFixture() => _emulatorClients = new(() => AwsClients.For(Emulator));
 
     public Uri WebTier { get; private set; } = null!;
     public Uri Emulator { get; private set; } = null!;
@@ -114,6 +124,30 @@ public class LocalStackFixture : IAsyncLifetime
         ["Auth__RequireHttpsMetadata"] = "false",
     };
 
+    /// <summary>Messages in a queue as the emulator counts them: waiting, being worked on, delayed.</summary>
+    public async Task<(long Visible, long InFlight, long Delayed)> QueueDepthAsync(string queueName)
+    {
+        var sqs = _emulatorClients.Value.GetRequiredService<ISqsClient>();
+        var url = await sqs.GetQueueUrlAsync(queueName, CancellationToken.None);
+        var attributes = await sqs.GetQueueAttributesAsync(url, [SqsQueueAttributeNames.ApproximateNumberOfMessages,
+            SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible, SqsQueueAttributeNames.ApproximateNumberOfMessagesDelayed], CancellationToken.None);
+        long Count(string name) => attributes.TryGetValue(name, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
+        return (Count(SqsQueueAttributeNames.ApproximateNumberOfMessages), Count(SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible),
+            Count(SqsQueueAttributeNames.ApproximateNumberOfMessagesDelayed));
+    }
+
+    /// <summary>Waits up to 30 s for a queue to hold nothing; returns its depth then.</summary>
+    public async Task<(long Visible, long InFlight, long Delayed)> WaitForEmptyQueueAsync(string queueName)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var depth = await QueueDepthAsync(queueName);
+            if (depth == (0, 0, 0) || deadline.Elapsed > TimeSpan.FromSeconds(30)) return depth;
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Where a derived stack adds settings for eng/run-local.sh; the addresses above are chosen by then.</summary>
     protected virtual Task ConfigureAsync(IDictionary<string, string?> environment) => Task.CompletedTask;
 
@@ -138,6 +172,7 @@ public class LocalStackFixture : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         Http.Dispose();
+        if (_emulatorClients.IsValueCreated) await _emulatorClients.Value.DisposeAsync();
         if (_process is null) return;
         if (!_process.HasExited)
         {

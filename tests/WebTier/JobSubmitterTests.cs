@@ -110,4 +110,55 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
         Assert.Equal(1, await QueuedJobsAsync());
         Assert.Equal(1, await StoredImagesAsync());
     }
+
+    /// <summary>The keyed uploads' create-only stores (<c>If-None-Match: *</c>).</summary>
+    private static bool IsCreateOnlyStore(HttpRequest request) => HttpMethods.IsPut(request.Method) && request.Headers.IfNoneMatch == "*";
+
+    [Fact]
+    public async Task Concurrent_uploads_with_one_key_store_and_queue_one_job_and_all_name_it()
+    {
+        var key = Guid.NewGuid().ToString();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => Submitter.SubmitOnceAsync(Owner, Image(), key, TimeSpan.Zero, CancellationToken.None))));
+
+        Assert.All(answers, a => Assert.Null(a.Rejection));
+        Assert.Single(answers.Select(a => a.Result!.Id).Distinct());
+        Assert.Equal(IdempotencyKey.JobId(Owner, key), answers[0].Result!.Id);
+        // No worker runs here: the queue holds every job that was sent.
+        Assert.Equal(1, await QueuedJobsAsync());
+        Assert.Equal(1, await StoredImagesAsync());
+    }
+
+    [Fact]
+    public async Task A_keyed_upload_whose_store_conflicts_with_another_write_tries_again_and_submits()
+    {
+        var conflicts = 0;
+        _proxy.Targets = request => IsCreateOnlyStore(request) && Interlocked.Increment(ref conflicts) == 1;
+        _proxy.Mode = FaultMode.ConditionalConflict;
+
+        var (result, rejection) = await Submitter.SubmitOnceAsync(Owner, Image(), Guid.NewGuid().ToString(), TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Null(rejection);
+        Assert.Equal(JobStatus.Queued, result!.Status);
+        Assert.Equal(1, _proxy.Faulted);
+        Assert.Equal(1, await QueuedJobsAsync());
+        Assert.Equal(1, await StoredImagesAsync());
+    }
+
+    [Fact]
+    public async Task A_keyed_upload_whose_store_keeps_conflicting_is_refused_409_and_leaves_nothing()
+    {
+        _proxy.Targets = IsCreateOnlyStore;
+        _proxy.Mode = FaultMode.ConditionalConflict;
+
+        var (result, rejection) = await Submitter.SubmitOnceAsync(Owner, Image(), Guid.NewGuid().ToString(), TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Null(result);
+        Assert.Equal(StatusCodes.Status409Conflict, rejection!.Status);
+        Assert.Equal("idempotency-key-in-use", rejection.Reason);
+        Assert.Equal(3, _proxy.Faulted);
+        Assert.Equal(0, await QueuedJobsAsync());
+        Assert.Equal(0, await StoredImagesAsync());
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ImageRec.Common.Aws.S3;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
@@ -16,7 +17,9 @@ namespace ImageRec.WebTier.Jobs;
 /// object in S3 when the reply does not come in time.
 /// An upload either becomes a job the caller gets the id of, or leaves nothing behind: when storing or
 /// enqueueing fails, the caller gets an error and the stored image is discarded — unless the upload carries an
-/// idempotency key, whose retry finds the stored image (see <see cref="IdempotencyKey"/>).
+/// idempotency key, whose retry finds the stored image (see <see cref="IdempotencyKey"/>). A keyed upload's
+/// image is stored create-only (S3 <c>If-None-Match: *</c>), so of concurrent attempts with one key exactly one
+/// stores and enqueues.
 /// </summary>
 public sealed class JobSubmitter(
     IAmazonS3 s3,
@@ -33,33 +36,60 @@ public sealed class JobSubmitter(
     /// <summary>How often a retried upload that waits looks for the result its first attempt's job writes.</summary>
     private static readonly TimeSpan ResultPollInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How often a keyed upload tries to store its image while another attempt's store is in progress or gone.</summary>
+    private const int MaxStoreRounds = 3;
+
+    /// <summary>The pause before a keyed upload's next round, times the round: S3 says to retry a conflicting conditional write.</summary>
+    private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Submits the upload under a new id; answers its result when <paramref name="wait"/> allowed and it came, else queued.</summary>
-    public Task<RecognitionResult> SubmitAsync(string owner, UploadedImage image, TimeSpan wait, CancellationToken cancellationToken) =>
-        SubmitNewAsync(owner, Guid.CreateVersion7().ToString(), image, image.ContentSha256(), keyed: false, wait, cancellationToken);
+    public async Task<RecognitionResult> SubmitAsync(string owner, UploadedImage image, TimeSpan wait, CancellationToken cancellationToken) =>
+        // A fresh random id is never held by another upload, so its store always succeeds or throws.
+        (await SubmitNewAsync(owner, Guid.CreateVersion7().ToString(), image, image.ContentSha256(), keyed: false, wait, cancellationToken))!;
 
     /// <summary>
     /// Submits the upload under the id derived from the owner and <paramref name="idempotencyKey"/>: a retry whose
     /// first attempt stored its image answers for that job instead of submitting another, or is refused when
-    /// the image differs.
+    /// the image differs. Of concurrent attempts with one key, the one whose create-only store wins submits the
+    /// job; the others answer for it like retries.
     /// </summary>
     public async Task<(RecognitionResult? Result, UploadRejection? Rejection)> SubmitOnceAsync(
         string owner, UploadedImage image, string idempotencyKey, TimeSpan wait, CancellationToken cancellationToken)
     {
         var contentSha256 = image.ContentSha256();
         var id = IdempotencyKey.JobId(owner, idempotencyKey);
-        var earlier = await StoredInput.ReadAsync(s3, storage.Value.InputBucket, owner, id, cancellationToken);
-        if (earlier is null) return (await SubmitNewAsync(owner, id, image, contentSha256, keyed: true, wait, cancellationToken), null);
+        for (var round = 1; ; round++)
+        {
+            if (await SubmitNewAsync(owner, id, image, contentSha256, keyed: true, wait, cancellationToken) is { } submitted) return (submitted, null);
+            if (await StoredInput.ReadAsync(s3, storage.Value.InputBucket, owner, id, cancellationToken) is { } earlier)
+                return await AnswerForEarlierAsync(earlier, contentSha256, wait, cancellationToken);
+            // Nothing to answer for: the other attempt's store was still in progress (409), or its image was
+            // deleted since. Ours may go in now.
+            if (round == MaxStoreRounds)
+            {
+                logger.LogWarning("Upload refused: another upload with the idempotency key of job {Id} held it through {Rounds} tries to store the image", id, round);
+                return (null, UploadRejection.IdempotencyKeyInUse());
+            }
+            await Task.Delay(StoreRetryDelay * round, time, cancellationToken);
+        }
+    }
+
+    /// <summary>The answer to an upload whose key's job another attempt stored: that job's, unless the image differs.</summary>
+    private async Task<(RecognitionResult? Result, UploadRejection? Rejection)> AnswerForEarlierAsync(
+        StoredInput earlier, string contentSha256, TimeSpan wait, CancellationToken cancellationToken)
+    {
         // An input stored without a hash cannot be compared: it is taken as the same image.
         if (earlier.ContentSha256 is { } storedSha256 && storedSha256 != contentSha256)
         {
-            logger.LogInformation("Upload refused: the idempotency key of job {Id} was reused for a different image", id);
+            logger.LogInformation("Upload refused: the idempotency key of job {Id} was reused for a different image", earlier.Id);
             return (null, UploadRejection.IdempotencyKeyReused());
         }
-        logger.LogInformation("Upload with the idempotency key of job {Id} answered from its first attempt", id);
+        logger.LogInformation("Upload with the idempotency key of job {Id} answered from its first attempt", earlier.Id);
         return (await AwaitStoredResultAsync(earlier, wait, cancellationToken), null);
     }
 
-    private async Task<RecognitionResult> SubmitNewAsync(
+    /// <summary>The new job's answer, or null when <paramref name="keyed"/> and another attempt holds the id (nothing was stored or sent).</summary>
+    private async Task<RecognitionResult?> SubmitNewAsync(
         string owner, string id, UploadedImage image, string contentSha256, bool keyed, TimeSpan wait, CancellationToken cancellationToken)
     {
         // A producer span for the job; the worker's span continues its trace (traceparent in the message).
@@ -77,9 +107,18 @@ public sealed class JobSubmitter(
         };
 
         var queued = new RecognitionResult { Id = id, Owner = owner, Status = JobStatus.Queued, FileName = image.FileName };
-        // Registered before the job is sent, or a fast worker's reply could arrive first and be dropped.
+        var started = Stopwatch.GetTimestamp();
+        if (!await StoreAsync(job, image, contentSha256, keyed, cancellationToken))
+        {
+            activity?.SetTag("imagerec.job.stored_by_another_attempt", true);
+            return null;
+        }
+        // Registered before the job is sent, or a fast worker's reply could arrive first and be dropped; and after
+        // the store, so that of concurrent uploads with one key only the one that sends the job waits for its reply
+        // (the reply queue hands a reply to one waiter per job id).
         using var registration = wait > TimeSpan.Zero ? replies.Register(id) : null;
-        await StoreAndEnqueueAsync(job, image, contentSha256, keepOnFailure: keyed, cancellationToken);
+        await EnqueueAsync(job, keyed, cancellationToken);
+        metrics.StoreSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (registration is null) return queued;
 
         var waitStarted = Stopwatch.GetTimestamp();
@@ -104,41 +143,59 @@ public sealed class JobSubmitter(
         }
     }
 
-    private async Task StoreAndEnqueueAsync(RecognitionJob job, UploadedImage image, string contentSha256, bool keepOnFailure, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the image as the job's input. A keyed upload's store is create-only: false, with nothing stored, when
+    /// another attempt with the key stored its image first, so that only one of them enqueues the job. An unkeyed
+    /// upload's id is fresh and random, so no other upload writes its key and its store needs no condition.
+    /// </summary>
+    private async Task<bool> StoreAsync(RecognitionJob job, UploadedImage image, string contentSha256, bool keyed, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        using var content = image.OpenRead();
+        var put = new PutObjectRequest
+        {
+            BucketName = job.Input.Bucket,
+            Key = job.Input.Key,
+            InputStream = content,
+            ContentType = image.ContentType,
+            UseChunkEncoding = false,
+        };
+        StoredInput.Describe(put.Metadata, job, contentSha256);
         try
         {
-            using (var content = image.OpenRead())
-            {
-                var put = new PutObjectRequest
-                {
-                    BucketName = job.Input.Bucket,
-                    Key = job.Input.Key,
-                    InputStream = content,
-                    ContentType = image.ContentType,
-                    UseChunkEncoding = false,
-                };
-                StoredInput.Describe(put.Metadata, job, contentSha256);
-                await s3.PutObjectAsync(put, cancellationToken);
-            }
-            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
-        }
-        catch when (keepOnFailure)
-        {
-            // An upload with an idempotency key is retried with the same key, so the same id: removing the
-            // image now could race that retry, which would answer for it and then find it gone. It stays; a
-            // retry answers for it, and the sweeper queues its job if the enqueue is what failed.
-            throw;
+            if (keyed) return await s3.PutIfAbsentAsync(put, cancellationToken) == CreateOnlyPutResult.Created;
+            await s3.PutObjectAsync(put, cancellationToken);
+            return true;
         }
         catch
         {
-            // Whatever broke (the store, the enqueue, or only its answer), the caller hears the upload
-            // failed and will upload again: this attempt's image must not stay behind.
-            abandoned.Discard(job.Owner, job.Id);
+            AbandonUnlessKeyed(job, keyed);
             throw;
         }
-        metrics.StoreSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private async Task EnqueueAsync(RecognitionJob job, bool keyed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
+        }
+        catch
+        {
+            AbandonUnlessKeyed(job, keyed);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After the store or the enqueue broke (or only its answer): the caller hears the upload failed and will upload
+    /// again, so this attempt's image must not stay behind. Unless the upload has an idempotency key: it is retried
+    /// with the same key, so the same id, and removing the image could race that retry, which would answer for it
+    /// and then find it gone. It stays; a retry answers for it, and the sweeper queues its job if the enqueue is
+    /// what failed.
+    /// </summary>
+    private void AbandonUnlessKeyed(RecognitionJob job, bool keyed)
+    {
+        if (!keyed) abandoned.Discard(job.Owner, job.Id);
     }
 
     /// <summary>The reply, else the result in S3 once <paramref name="wait"/> is up, else null (still queued).</summary>

@@ -34,6 +34,14 @@ public sealed record UploadRejection(int Status, string Reason, string Detail)
             "This Idempotency-Key was already used for a different image; send a new key for a new upload.");
 
     /// <summary>
+    /// Another upload with this key holds its job id but has not stored its image (its store is still in progress,
+    /// or its image was deleted meanwhile): the IETF idempotency-key draft's 409 for a request that is still being processed.
+    /// </summary>
+    public static UploadRejection IdempotencyKeyInUse() =>
+        new(StatusCodes.Status409Conflict, "idempotency-key-in-use",
+            "Another upload with this Idempotency-Key is still in progress; retry it in a moment.");
+
+    /// <summary>
     /// A refusal judged from the content: 415 for what is not an image or not a format we decode, 422 for an image
     /// of a supported format that cannot be processed as it is (too many pixels, animated).
     /// </summary>

@@ -7,7 +7,8 @@ namespace ImageRec.Tests.Infrastructure.Chaos;
 /// The 503s SQS and S3 send when they shed load, shaped as the services send them, so clients take
 /// their real error paths: SQS's JSON protocol error (<c>__type</c>, <c>message</c>, <c>x-amzn-query-error</c>;
 /// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html) and S3's
-/// XML <c>SlowDown</c> (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+/// XML <c>SlowDown</c> (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html); and S3's 409 to a
+/// conditional write that raced another write.
 /// </summary>
 public static class AwsErrorResponses
 {
@@ -17,25 +18,40 @@ public static class AwsErrorResponses
 
     public static async Task WriteServiceUnavailableAsync(HttpContext context)
     {
-        var requestId = Guid.NewGuid().ToString();
+        if (!IsSqs(context.Request))
+        {
+            await WriteS3ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "SlowDown", "Please reduce your request rate.");
+            return;
+        }
         var response = context.Response;
         response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        response.ContentType = "application/x-amz-json-1.0";
+        response.Headers["x-amzn-query-error"] = "ServiceUnavailable;Receiver";
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(
+            """{"__type":"com.amazonaws.sqs#ServiceUnavailable","message":"The request has failed due to a temporary failure of the server (injected by the fault proxy)."}"""),
+            context.RequestAborted);
+    }
+
+    /// <summary>
+    /// S3's 409 to a conditional write while another write of the key is in progress
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, If-None-Match).
+    /// </summary>
+    public static Task WriteConditionalRequestConflictAsync(HttpContext context) =>
+        WriteS3ErrorAsync(context, StatusCodes.Status409Conflict, "ConditionalRequestConflict",
+            "A conflicting operation occurred. If using PutObject you can retry the request.");
+
+    private static async Task WriteS3ErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var response = context.Response;
+        response.StatusCode = status;
         response.Headers["x-amzn-RequestId"] = requestId;
-        string body;
-        if (IsSqs(context.Request))
-        {
-            response.ContentType = "application/x-amz-json-1.0";
-            response.Headers["x-amzn-query-error"] = "ServiceUnavailable;Receiver";
-            body = """{"__type":"com.amazonaws.sqs#ServiceUnavailable","message":"The request has failed due to a temporary failure of the server (injected by the fault proxy)."}""";
-        }
-        else
-        {
-            response.ContentType = "application/xml";
-            response.Headers["x-amz-request-id"] = requestId;
-            body = $"""<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>{requestId}</RequestId><HostId>fault-proxy</HostId></Error>""";
-        }
+        response.ContentType = "application/xml";
+        response.Headers["x-amz-request-id"] = requestId;
         // A HEAD answer carries no body, only the status (as S3 does).
         if (HttpMethods.IsHead(context.Request.Method)) return;
+        var body = $"""<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{message}</Message><RequestId>{requestId}</RequestId><HostId>fault-proxy</HostId></Error>""";
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes(body), context.RequestAborted);
     }
 }

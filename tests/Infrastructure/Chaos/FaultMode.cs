@@ -9,6 +9,9 @@ public enum FaultMode
     /// <summary>Answer 503 as the service would when overloaded (SQS ServiceUnavailable, S3 SlowDown); nothing reaches the emulator.</summary>
     Errors,
 
+    /// <summary>Answer S3's 409 ConditionalRequestConflict (another write of the key in progress); nothing reaches the emulator.</summary>
+    ConditionalConflict,
+
     /// <summary>Forward after <see cref="FaultProxy.Latency"/>.</summary>
     Latency,
 

@@ -98,6 +98,10 @@ public sealed class FaultProxy : IAsyncDisposable
                     Interlocked.Increment(ref _faulted);
                     await AwsErrorResponses.WriteServiceUnavailableAsync(context);
                     return;
+                case FaultMode.ConditionalConflict:
+                    Interlocked.Increment(ref _faulted);
+                    await AwsErrorResponses.WriteConditionalRequestConflictAsync(context);
+                    return;
                 case FaultMode.Drop when Interlocked.Increment(ref _drops) % 2 == 1:
                     Interlocked.Increment(ref _faulted);
                     context.Abort();
