@@ -31,6 +31,18 @@ const providerOrigin = new URL(scenario.provider).origin;
 const providerRequests = [];
 page.on('request', request => { if (new URL(request.url()).origin === providerOrigin) providerRequests.push(new URL(request.url())); });
 
+// Sign-in flows the page starts (its PKCE state written to sessionStorage), counted across navigations:
+// several API calls refused at once must start one flow, or the flows' states overwrite each other.
+let flowsStarted = 0;
+await page.exposeFunction('recordSignInFlow', () => { flowsStarted++; });
+await page.addInitScript(() => {
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    if (key === 'imagerec.auth.flow') globalThis.recordSignInFlow();
+    return setItem.call(this, key, value);
+  };
+});
+
 try {
   log(`open ${scenario.url}`);
   await page.goto(scenario.url);
@@ -55,9 +67,12 @@ try {
     const tokens = JSON.parse(sessionStorage.getItem('imagerec.auth.tokens'));
     sessionStorage.setItem('imagerec.auth.tokens', JSON.stringify({ ...tokens, accessToken: 'spoiled', obtainedAt: 0 }));
   });
+  flowsStarted = 0;
   await page.reload();
   await signInAtProvider();
   check(await sessionText() === `Signed in as ${scenario.user}`, `after signing in again the page should say "Signed in as ${scenario.user}"`);
+  log(`  sign-in flows started by the refused calls: ${flowsStarted}`);
+  check(flowsStarted === 1, `the calls refused on one page load should start one sign-in flow, not ${flowsStarted}`);
   await page.locator('#gallery-status').filter({ hasText: 'No images yet' }).waitFor();
   log('  signed in again');
 

@@ -17,6 +17,7 @@ export class AuthError extends Error {}
 
 let config = { mode: 'none' };
 let discovery = null;
+let signingIn = null;
 
 /** The page's own address, where the provider sends the browser back. */
 const redirectUri = () => `${location.origin}/`;
@@ -56,8 +57,17 @@ export function authorization() {
   return tokens ? `Bearer ${tokens.accessToken}` : null;
 }
 
-/** Sends the browser to the provider's sign-in page. */
-export async function signIn() {
+/**
+ * Sends the browser to the provider's sign-in page. Once per page: two API calls refused at once (the
+ * gallery and the pool panel) would otherwise each start a flow, and the second flow's state would
+ * overwrite the first's while the browser is already on its way with the first.
+ */
+export function signIn() {
+  signingIn ??= startSignIn();
+  return signingIn;
+}
+
+async function startSignIn() {
   if (!globalThis.crypto?.subtle) throw new AuthError('Sign-in needs a secure page (HTTPS, or localhost).');
   const state = randomToken(16);
   const verifier = randomToken(32);
