@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Contracts;
@@ -18,7 +17,9 @@ public sealed partial class ReplyQueue(
     IOptions<ReplyQueueOptions> options,
     ILogger<ReplyQueue> logger) : BackgroundService, IHealthCheck
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<RecognitionResult>> _waiters = new();
+    // One waiter per job id, shared by every request waiting for that job (a client's retry can wait
+    // beside its first attempt): the reply goes to all of them, and the waiter goes with the last.
+    private readonly Dictionary<string, Waiter> _waiters = [];
     private string? _url;
 
     public string Url => _url ?? throw new InvalidOperationException("The reply queue is not created yet.");
@@ -55,16 +56,38 @@ public sealed partial class ReplyQueue(
     /// </summary>
     public Registration Register(string jobId)
     {
-        var completion = new TaskCompletionSource<RecognitionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiters[jobId] = completion;
-        return new Registration(this, jobId, completion.Task);
+        lock (_waiters)
+        {
+            if (!_waiters.TryGetValue(jobId, out var waiter)) _waiters[jobId] = waiter = new Waiter();
+            waiter.Registrations++;
+            return new Registration(this, jobId, waiter.Reply.Task);
+        }
+    }
+
+    private void Unregister(string jobId)
+    {
+        lock (_waiters)
+        {
+            if (_waiters.TryGetValue(jobId, out var waiter) && --waiter.Registrations == 0) _waiters.Remove(jobId);
+        }
     }
 
     public sealed class Registration(ReplyQueue owner, string jobId, Task<RecognitionResult> reply) : IDisposable
     {
+        private int _disposed;
+
         public Task<RecognitionResult> Reply { get; } = reply;
 
-        public void Dispose() => owner._waiters.TryRemove(jobId, out _);
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Unregister(jobId);
+        }
+    }
+
+    private sealed class Waiter
+    {
+        public TaskCompletionSource<RecognitionResult> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Registrations { get; set; }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -104,7 +127,9 @@ public sealed partial class ReplyQueue(
             return;
         }
         // A duplicate reply (redelivered job) finds no waiter or an already completed one: ignored.
-        if (_waiters.TryGetValue(result.Id, out var waiter)) waiter.TrySetResult(result);
+        Waiter? waiter;
+        lock (_waiters) _waiters.TryGetValue(result.Id, out waiter);
+        waiter?.Reply.TrySetResult(result);
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
