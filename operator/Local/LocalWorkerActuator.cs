@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using ImageRec.Operator.Entities;
 using ImageRec.Operator.Scaling;
@@ -9,7 +10,7 @@ namespace ImageRec.Operator.Local;
 /// like the cluster's pod-deletion-cost: the workers holding the fewest jobs (read from their
 /// /metrics) get SIGTERM first, and they finish or release what they hold before exiting. A worker
 /// that exits on its own is restarted on its slot with the kubelet's crash back-off (<see cref="CrashBackOff"/>),
-/// so one that cannot start (bad configuration, missing model) does not spin.
+/// so one that cannot start (bad configuration, missing model, no such executable) does not spin.
 /// </summary>
 public sealed class LocalWorkerActuator(
     RecognitionPool pool,
@@ -59,12 +60,38 @@ public sealed class LocalWorkerActuator(
     private void OnExited(LocalWorker worker, DateTimeOffset now)
     {
         var ranFor = now - worker.StartedAt;
-        if (!_crashes.TryGetValue(worker.Slot, out var crashes)) _crashes[worker.Slot] = crashes = new CrashBackOff(options);
+        var crashes = CrashesOf(worker.Slot);
         var delay = crashes.OnExit(ranFor);
         var exitCode = worker.Process.ExitCode;
         logger.LogWarning("Worker {Slot} (pid {Pid}) exited with code {ExitCode} after {RanSeconds:0.#} s; restart {Restarts} in {DelaySeconds:0.#} s (crash back-off); see worker-{Slot}.log",
             worker.Slot, worker.Process.Id, exitCode, ranFor.TotalSeconds, crashes.Restarts, delay.TotalSeconds, worker.Slot);
         _waiting[worker.Slot] = new WorkerBackOff(Name(worker.Slot), exitCode, crashes.Restarts, delay, now + delay);
+    }
+
+    /// <summary>
+    /// Schedules another try for a worker whose process could not be started at all, with the same back-off
+    /// (the kubelet treats a container that fails to start, reason StartError, like one that crashed).
+    /// </summary>
+    private void OnStartFailed(int slot, string error)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            var crashes = CrashesOf(slot);
+            var delay = crashes.OnExit(TimeSpan.Zero);
+            logger.LogError("Worker {Slot} could not be started ({Executable}: {Error}); try {Restarts} in {DelaySeconds:0.#} s (crash back-off)",
+                slot, options.WorkerExecutable, error, crashes.Restarts, delay.TotalSeconds);
+            _waiting[slot] = new WorkerBackOff(Name(slot), WorkerBackOff.StartErrorExitCode, crashes.Restarts, delay, now + delay)
+            {
+                StartError = $"{options.WorkerExecutable}: {error}",
+            };
+        }
+    }
+
+    private CrashBackOff CrashesOf(int slot)
+    {
+        if (!_crashes.TryGetValue(slot, out var crashes)) _crashes[slot] = crashes = new CrashBackOff(options);
+        return crashes;
     }
 
     public async Task ScaleAsync(int replicas, CancellationToken cancellationToken)
@@ -133,7 +160,17 @@ public sealed class LocalWorkerActuator(
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.Exited += (_, _) => { lock (log) log.Dispose(); };
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            process.Dispose();
+            log.Dispose();
+            OnStartFailed(slot, e.Message);
+            return;
+        }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         lock (_gate) _running.Add(new LocalWorker(slot, process, address, time.GetUtcNow()));

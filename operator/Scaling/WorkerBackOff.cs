@@ -10,6 +10,15 @@ namespace ImageRec.Operator.Scaling;
 /// <param name="RestartAt">When it restarts.</param>
 public sealed record WorkerBackOff(string Worker, int ExitCode, int Restarts, TimeSpan Delay, DateTimeOffset RestartAt)
 {
-    public string Message => string.Create(CultureInfo.InvariantCulture,
-        $"{Worker} exited with code {ExitCode}; back-off {Delay.TotalSeconds:0.#} s before restart {Restarts} at {RestartAt.UtcDateTime:HH:mm:ss}Z.");
+    /// <summary>The exit code Kubernetes reports for a container that could not be started (reason StartError).</summary>
+    public const int StartErrorExitCode = 128;
+
+    /// <summary>Why the process could not be started at all; null when it started and exited.</summary>
+    public string? StartError { get; init; }
+
+    public string Message => StartError is null
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"{Worker} exited with code {ExitCode}; back-off {Delay.TotalSeconds:0.#} s before restart {Restarts} at {RestartAt.UtcDateTime:HH:mm:ss}Z.")
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{Worker} could not be started ({StartError}); back-off {Delay.TotalSeconds:0.#} s before try {Restarts} at {RestartAt.UtcDateTime:HH:mm:ss}Z.");
 }

@@ -145,6 +145,39 @@ public sealed class LocalWorkerCrashBackOffTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_executable_that_cannot_be_started_backs_off_like_a_crash()
+    {
+        var missing = Path.Combine(_directory, "no-such-worker");
+        await using var workers = new LocalWorkerActuator(_pool, new LocalModeOptions
+        {
+            WorkerExecutable = missing,
+            WorkerPortBase = FreePorts.Range(1),
+            LogDirectory = Path.Combine(_directory, "logs"),
+            CacheDirectory = Path.Combine(_directory, "models"),
+        }, _http, _clock, _log);
+
+        await workers.ScaleAsync(1, CancellationToken.None);            // try 1 fails: the next try is at once
+        var fleet = await workers.ObserveAsync(CancellationToken.None); // try 2 fails: 10 s
+        var backOff = Assert.Single(fleet.BackingOff);
+
+        Assert.Equal((1, 0), (fleet.Replicas, fleet.ReadyReplicas));
+        Assert.Equal((2, 128, TimeSpan.FromSeconds(10)), (backOff.Restarts, backOff.ExitCode, backOff.Delay));
+        Assert.StartsWith($"worker-0 could not be started ({missing}: ", backOff.Message);
+        Assert.Equal(0, Starts);
+        var errors = _log.Entries.Where(e => e.Level == LogLevel.Error).ToArray();
+        Assert.Equal(2, errors.Length);
+        Assert.All(errors, e => Assert.Equal(missing, e.Values["Executable"]));
+
+        // Nothing more until the wait is over, however often the autoscaler looks.
+        await workers.ScaleAsync(1, CancellationToken.None);
+        await workers.ObserveAsync(CancellationToken.None);
+        Assert.Equal(2, _log.Entries.Count(e => e.Level == LogLevel.Error));
+        AdvanceTo(backOff.RestartAt);
+        await workers.ObserveAsync(CancellationToken.None);
+        Assert.Equal(3, _log.Entries.Count(e => e.Level == LogLevel.Error));
+    }
+
+    [Fact]
     public async Task The_pools_status_says_CrashLoopBackOff_with_the_exit_code_and_the_wait()
     {
         var reporter = new LocalPoolReporter(NullLogger<LocalPoolReporter>.Instance);
