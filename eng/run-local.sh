@@ -63,11 +63,17 @@ mkdir -p "$RUN_DIR/logs"
 pids=()
 stop() {
   trap - INT TERM EXIT
-  if [ ${#pids[@]} -gt 0 ]; then
-    log "stopping ${#pids[@]} processes"
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
+  [ ${#pids[@]} -gt 0 ] || return 0
+  log "stopping ${#pids[@]} processes"
+  # The services before the emulator (started first): workers still busy then finish or release their jobs
+  # instead of failing against a closed port.
+  local services=("${pids[@]:1}")
+  if [ ${#services[@]} -gt 0 ]; then
+    kill -TERM "${services[@]}" 2>/dev/null || true
+    wait "${services[@]}" 2>/dev/null || true
   fi
+  kill -TERM "${pids[0]}" 2>/dev/null || true
+  wait "${pids[0]}" 2>/dev/null || true
 }
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
