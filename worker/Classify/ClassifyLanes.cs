@@ -86,7 +86,8 @@ internal static class ClassifyLanes
     /// <summary>
     /// The pipeline's two costs apart, on the same lanes: images/s decoding and preprocessing alone, and
     /// images/s of the lanes' one-thread model runs alone on tensors prepared beforehand. When both keep every
-    /// core busy, the pipeline cannot beat 1 / (1/decode + 1/model): the costs add up on the same cores.
+    /// core busy, the pipeline can do no better than about 1 / (1/decode + 1/model): the costs add up on the
+    /// same cores (about: the stages are timed after the pipeline, and this machine's speed drifts).
     /// </summary>
     public static (double Decode, double Model) MeasureStagesAlone(
         int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, ClassifySettings settings)
@@ -101,7 +102,6 @@ internal static class ClassifyLanes
             for (var slot = 0; slot < batch.Capacity; slot++)
                 preparer.Prepare(encoded[slot % encoded.Length], batch.InputSlot(slot));
         }, (_, count, batch) => classifier.Run(batch.Input, batch.Logits, count));
-        var (decode, model) = (order.Length / decoding.TotalSeconds, order.Length / modelRuns.TotalSeconds);
-        return (decode, model);
+        return (order.Length / decoding.TotalSeconds, order.Length / modelRuns.TotalSeconds);
     }
 }
