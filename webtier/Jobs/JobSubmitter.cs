@@ -115,7 +115,7 @@ public sealed class JobSubmitter(
         }
         // Registered before the job is sent, or a fast worker's reply could arrive first and be dropped; and after
         // the store, so that of concurrent uploads with one key only the one that sends the job waits for its reply
-        // (the reply queue hands a reply to one waiter per job id).
+        // on this replica's queue (the others poll S3 for the result, as retries do).
         using var registration = wait > TimeSpan.Zero ? replies.Register(id) : null;
         await EnqueueAsync(job, keyed, cancellationToken);
         metrics.StoreSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
