@@ -93,17 +93,12 @@ public sealed class ImageCatalog(IAmazonS3 s3, ResultStore results, IOptions<Sto
     {
         var prefix = StorageOptions.InputKey(owner, "");
         var images = new List<StoredImage>();
-        var request = new ListObjectsV2Request { BucketName = storage.Value.InputBucket, Prefix = prefix };
-        ListObjectsV2Response response;
-        do
+        var listing = s3.Paginators.ListObjectsV2(new ListObjectsV2Request { BucketName = storage.Value.InputBucket, Prefix = prefix });
+        await foreach (var o in listing.S3Objects.WithCancellation(cancellationToken))
         {
-            response = await s3.ListObjectsV2Async(request, cancellationToken);
-            images.AddRange((response.S3Objects ?? [])
-                .Where(o => Guid.TryParseExact(o.Key[prefix.Length..], "D", out _))
-                .Select(o => new StoredImage(o.Key[prefix.Length..], (o.LastModified ?? DateTime.MinValue).ToUniversalTime().Ticks)));
-            request.ContinuationToken = response.NextContinuationToken;
+            if (Guid.TryParseExact(o.Key[prefix.Length..], "D", out _))
+                images.Add(new StoredImage(o.Key[prefix.Length..], (o.LastModified ?? DateTime.MinValue).ToUniversalTime().Ticks));
         }
-        while (response.IsTruncated == true);
         images.Sort(StoredImage.NewestFirst);
         return images;
     }

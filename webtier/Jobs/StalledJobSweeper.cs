@@ -80,7 +80,7 @@ public sealed class StalledJobSweeper(
             logger.LogWarning("Queued job {JobId} again: its input was stored at {StoredAt:O} and has no result (an upload cut off before its job was queued)",
                 id, stored);
         }
-        // Forget what has a result now or was queued again long ago: the set stays as small as the backlog.
+        // Forget copies queued again two StalledAfter ago or more (they no longer hold anything back): the set stays as small as the backlog.
         foreach (var key in _requeuedAt.Where(r => r.Value <= stalledBefore - options.Value.StalledAfter).Select(r => r.Key).ToArray())
             _requeuedAt.Remove(key);
         return requeued;
@@ -89,15 +89,8 @@ public sealed class StalledJobSweeper(
     private async Task<List<S3Object>> ObjectsAsync(string bucket, CancellationToken cancellationToken)
     {
         var objects = new List<S3Object>();
-        var request = new ListObjectsV2Request { BucketName = bucket };
-        ListObjectsV2Response response;
-        do
-        {
-            response = await s3.ListObjectsV2Async(request, cancellationToken);
-            objects.AddRange(response.S3Objects ?? []);
-            request.ContinuationToken = response.NextContinuationToken;
-        }
-        while (response.IsTruncated == true);
+        await foreach (var o in s3.Paginators.ListObjectsV2(new ListObjectsV2Request { BucketName = bucket }).S3Objects.WithCancellation(cancellationToken))
+            objects.Add(o);
         return objects;
     }
 
