@@ -31,6 +31,10 @@ public sealed class ServiceMetricsTests(ChaosStackFixture stack, ITestOutputHelp
         foreach (var (service, metrics) in services)
             output.WriteLine($"{service}: {string.Join(", ", metrics.Types.Keys.Where(k => k.StartsWith("imagerec_", StringComparison.Ordinal)).Order(StringComparer.Ordinal))}");
 
+        // Each service names itself (AddImageRecTracing's resource), so its series can be told apart from the others'.
+        foreach (var (service, metrics) in services)
+            Assert.NotEmpty(metrics.Series("target_info", ("service_name", "imagerec-" + service.Split(' ')[0])));
+
         var queried = DashboardQueries.MetricNames();
         Assert.NotEmpty(queried);
         foreach (var metric in queried)
