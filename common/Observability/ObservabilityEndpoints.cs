@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ImageRec.Common.Observability;
 
-/// <summary>The endpoints every service offers: liveness, readiness and Prometheus metrics.</summary>
+/// <summary>
+/// The endpoints every service offers: liveness, readiness and Prometheus metrics (exported as
+/// <see cref="MetricsExport"/> says).
+/// </summary>
 public static class ObservabilityEndpoints
 {
     /// <summary>Health checks tagged with this take part in <c>/readyz</c> only.</summary>
@@ -15,21 +17,17 @@ public static class ObservabilityEndpoints
 
     public static IServiceCollection AddImageRecObservability(this IServiceCollection services)
     {
-        services.AddSingleton<PrometheusExporter>();
+        services.AddImageRecMetrics();
         services.AddHealthChecks();
         return services;
     }
 
     public static IEndpointRouteBuilder MapImageRecObservability(this IEndpointRouteBuilder endpoints)
     {
-        // Listen from the start: measurements made before the first scrape would otherwise be lost.
-        endpoints.ServiceProvider.GetRequiredService<PrometheusExporter>();
-
         // Liveness answers as long as the process serves HTTP; readiness asks the checks tagged "ready".
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        endpoints.MapGet("/metrics", (PrometheusExporter exporter) =>
-            TypedResults.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
         return endpoints;
     }
 }

@@ -127,7 +127,7 @@ public sealed class IdempotencyKeyTests(LocalStackFixture stack)
         var web = await stack.Http.GetStringAsync(new Uri(stack.WebTier, "metrics"));
         var workers = await LocalWorkers.ScrapeAsync(stack);
         return (LocalWorkers.Value(web, "imagerec_webtier_store_seconds_count"),
-            LocalWorkers.Value(web, "imagerec_webtier_result_wait_seconds_count{via=\"reply\"}"),
+            LocalWorkers.Value(web, "imagerec_webtier_result_wait_seconds_count", ("via", "reply")),
             workers.Sum(w => LocalWorkers.Value(w.Metrics, "imagerec_worker_jobs_total")));
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Observability;
 using Xunit.Abstractions;
 
 namespace ImageRec.Tests.EndToEnd;
@@ -93,12 +94,12 @@ public sealed class LocalAutoscalingTests(LocalStackFixture stack, ITestOutputHe
         await WaitForAsync(s => s.Replicas == LocalStackFixture.Workers, Stabilization + TimeSpan.FromSeconds(10), "back to the minimum");
         output.WriteLine($"back to {LocalStackFixture.Workers} workers {(clock.Elapsed - drainedAt).TotalSeconds:F1} s after the queue drained ({drained})");
 
-        var metrics = await stack.Http.GetStringAsync(new Uri(stack.Operator, "metrics"));
-        Assert.Contains("imagerec_pool_replicas{pool=\"local\"}", metrics);
-        Assert.Contains("imagerec_pool_desired_replicas{pool=\"local\"}", metrics);
-        Assert.Contains("imagerec_queue_messages{pool=\"local\",state=\"visible\"}", metrics);
-        Assert.Contains("imagerec_pool_scale_events_total{direction=\"out\",pool=\"local\"}", metrics);
-        Assert.Contains("# TYPE imagerec_reconcile_seconds histogram", metrics);
+        var metrics = PrometheusExposition.Parse(await stack.Http.GetStringAsync(new Uri(stack.Operator, "metrics")));
+        Assert.NotEmpty(metrics.Series("imagerec_pool_replicas", ("pool", "local")));
+        Assert.NotEmpty(metrics.Series("imagerec_pool_desired_replicas", ("pool", "local")));
+        Assert.NotEmpty(metrics.Series("imagerec_queue_messages", ("pool", "local"), ("state", "visible")));
+        Assert.NotEmpty(metrics.Series("imagerec_pool_scale_events_total", ("direction", "out"), ("pool", "local")));
+        Assert.Equal("histogram", metrics.Types["imagerec_reconcile_seconds"]);
     }
 
     /// <summary>The pid of the worker reporting the most in-flight jobs, found by its --urls port.</summary>

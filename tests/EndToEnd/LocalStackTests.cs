@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Observability;
 
 namespace ImageRec.Tests.EndToEnd;
 
@@ -203,16 +204,16 @@ public sealed class LocalStackTests(LocalStackFixture stack)
         }
 
         await PostOne();
-        var webMetrics = await stack.Http.GetStringAsync(new Uri(stack.WebTier, "metrics"));
-        Assert.Contains("# TYPE imagerec_webtier_uploads_total counter", webMetrics);
-        Assert.Contains("imagerec_webtier_uploads_total{outcome=\"accepted\"}", webMetrics);
-        Assert.Contains("imagerec_webtier_result_wait_seconds_bucket{via=\"reply\",le=", webMetrics);
+        var webMetrics = PrometheusExposition.Parse(await stack.Http.GetStringAsync(new Uri(stack.WebTier, "metrics")));
+        Assert.Equal("counter", webMetrics.Types["imagerec_webtier_uploads_total"]);
+        Assert.NotEmpty(webMetrics.Series("imagerec_webtier_uploads_total", ("outcome", "accepted")));
+        Assert.NotEmpty(webMetrics.Series("imagerec_webtier_result_wait_seconds_bucket", ("via", "reply")));
 
         // Some worker ran that job: its counters and latency histograms show it.
-        var workerMetrics = await Task.WhenAll(Enumerable.Range(0, LocalStackFixture.Workers)
-            .Select(i => stack.Http.GetStringAsync(new Uri($"http://127.0.0.1:{stack.FirstWorkerPort + i}/metrics"))));
-        Assert.Contains(workerMetrics, m => m.Contains("imagerec_worker_jobs_total{status=\"succeeded\"}")
-            && m.Contains("# TYPE imagerec_worker_inference_seconds histogram") && m.Contains("imagerec_worker_batch_size_bucket"));
+        var workerMetrics = (await Task.WhenAll(Enumerable.Range(0, LocalStackFixture.Workers)
+            .Select(i => stack.Http.GetStringAsync(new Uri($"http://127.0.0.1:{stack.FirstWorkerPort + i}/metrics"))))).Select(PrometheusExposition.Parse);
+        Assert.Contains(workerMetrics, m => m.Series("imagerec_worker_jobs_total", ("status", "succeeded")).Any()
+            && m.Types.GetValueOrDefault("imagerec_worker_inference_seconds") == "histogram" && m.Series("imagerec_worker_batch_size_bucket").Any());
     }
 
     private async Task PostOne()

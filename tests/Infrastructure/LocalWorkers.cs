@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using ImageRec.Tests.Observability;
 
 namespace ImageRec.Tests.Infrastructure;
 
@@ -29,10 +29,9 @@ public static class LocalWorkers
         return samples;
     }
 
-    /// <summary>The sum of a metric's samples whose line starts with <paramref name="series"/> (a name, or a name and labels).</summary>
-    public static double Value(string metrics, string series) => metrics.Split('\n')
-        .Where(l => l.StartsWith(series, StringComparison.Ordinal) && l.Length > series.Length && l[series.Length] is ' ' or '{')
-        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    /// <summary>The sum of a metric's samples that carry every one of <paramref name="labels"/> (0 when there is none).</summary>
+    public static double Value(string metrics, string name, params (string Name, string Value)[] labels) =>
+        PrometheusExposition.Parse(metrics).Sum(name, labels);
 
     /// <summary>The port of the worker reporting the most in-flight jobs, and that number.</summary>
     public static async Task<(int Port, double InFlight)?> BusiestAsync(LocalStackFixture stack)

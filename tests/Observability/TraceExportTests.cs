@@ -6,6 +6,8 @@ using ImageRec.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 
 namespace ImageRec.Tests.Observability;
@@ -30,16 +32,22 @@ public sealed class TraceExportTests
         });
         await collector.StartAsync();
 
-        const string traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        using (var provider = TraceExport.Build("imagerec-test", new Uri($"http://127.0.0.1:{port}/")))
+        // A service host registered as the services register theirs, pointed at the collector.
+        await using (var service = await LoopbackApp.StartAsync(
+            b => b.Services.AddImageRecTracing(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpEndpoint)}"] = $"http://127.0.0.1:{port}",
+            }).Build(), "imagerec-test"),
+            _ => { }))
         {
+            const string traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
             ActivityContext.TryParse(traceparent, null, out var parent);
             using (var span = Tracing.Source.StartActivity("imagerec.job.process", ActivityKind.Consumer, parent))
             {
                 Assert.NotNull(span);
                 Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", span.TraceId.ToHexString());
             }
-            Assert.True(provider.ForceFlush(10_000));
+            Assert.True(service.App.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
         }
 
         // Other tests running at the same time also make spans of these sources: look for ours.
