@@ -6,7 +6,10 @@ public enum FaultMode
     /// <summary>Forward unchanged.</summary>
     PassThrough,
 
-    /// <summary>Answer 503 as the service would when overloaded (SQS ServiceUnavailable, S3 SlowDown); nothing reaches the emulator.</summary>
+    /// <summary>
+    /// Answer with <see cref="FaultProxy.ErrorResponse"/> — by default a 503 as SQS or S3 send when overloaded
+    /// (ServiceUnavailable, SlowDown); nothing reaches the upstream.
+    /// </summary>
     Errors,
 
     /// <summary>Answer S3's 409 ConditionalRequestConflict (another write of the key in progress); nothing reaches the emulator.</summary>
@@ -20,4 +23,11 @@ public enum FaultMode
     /// emulator acted on it, half-way through the response (mid-response, the caller cannot tell it happened).
     /// </summary>
     Drop,
+
+    /// <summary>
+    /// Forward, then cut the connection while the answer is still streaming: answers still open
+    /// <see cref="FaultProxy.CutAfter"/> after they started (long-running ones, such as Kubernetes watches)
+    /// are cut, and so is every answer already streaming when this mode is set. Short answers complete.
+    /// </summary>
+    Cut,
 }

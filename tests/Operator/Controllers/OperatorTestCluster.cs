@@ -80,23 +80,8 @@ public sealed class OperatorTestCluster : IAsyncDisposable
 
     /// <summary>Creates a pool as a user would (admin credentials); <paramref name="extraSpec"/> holds more spec lines, indented two spaces.</summary>
     public Task<System.Text.Json.Nodes.JsonObject> CreatePoolAsync(string name, string extraSpec = "", string scaling = FastScaling) =>
-        Admin.CreateAsync($"/apis/imagerec.io/v1alpha1/namespaces/{Namespace}/recognitionpools", $$"""
-            apiVersion: imagerec.io/v1alpha1
-            kind: RecognitionPool
-            metadata:
-              name: {{name}}
-            spec:
-              queue:
-                url: https://sqs.us-east-1.amazonaws.com/123456789012/{{name}}
-              storage:
-                inputBucket: in-bucket
-                resultBucket: out-bucket
-              model:
-                uri: s3://models/m.onnx
-                labelsUri: s3://models/labels.txt
-              scaling: {{scaling}}
-            {{extraSpec}}
-            """);
+        Admin.CreateAsync($"/apis/imagerec.io/v1alpha1/namespaces/{Namespace}/recognitionpools",
+            RecognitionPoolManifest.Yaml(name, $"https://sqs.us-east-1.amazonaws.com/123456789012/{name}", scaling, extraSpec: extraSpec));
 
     public Task<RecognitionPool?> PoolAsync(string name) => AdminClient.GetAsync(RecognitionPoolResource.Descriptor, Namespace, name);
 
