@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ImageRec.Operator.Entities;
 using ImageRec.Operator.Scaling;
+using ImageRec.Operator.Workers;
 using k8s;
 using k8s.Models;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ImageRec.Operator.Scaling;
+namespace ImageRec.Operator.Workers;
 
 /// <summary>
 /// Asks a worker how many jobs it holds (its <c>imagerec_worker_in_flight</c> gauge on /metrics), so

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ImageRec.Operator.Entities;
 
-namespace ImageRec.Operator.Scaling;
+namespace ImageRec.Operator.Workers;
 
 /// <summary>
 /// The configuration a pool gives its workers, as environment variables (<c>Section__Key</c>, see
