@@ -117,4 +117,33 @@ public sealed class PoolStatusApiTests : IAsyncLifetime
             Assert.Equal("not-synced", problem.GetProperty("reason").GetString());
         }
     }
+
+    /// <summary>Local mode's source: one pool, always read.</summary>
+    private sealed class OneLocalPool(RecognitionPool pool) : IPoolStatusSource
+    {
+        public bool HasSynced => true;
+
+        public RecognitionPool? OnlyPool => pool;
+
+        public IReadOnlyList<RecognitionPool> List() => [pool];
+
+        public RecognitionPool? Get(string @namespace, string name) => name == pool.Name ? pool : null;
+    }
+
+    [Fact]
+    public async Task A_local_operator_answers_its_one_pool_at_status_through_the_same_mapping()
+    {
+        var pool = new RecognitionPool { Metadata = new() { Name = "local", NamespaceProperty = "default" }, Status = new RecognitionPoolStatus { Replicas = 2 } };
+        await using var @operator = await LoopbackApp.StartAsync(
+            builder => builder.Services.AddSingleton<IPoolStatusSource>(new OneLocalPool(pool)),
+            app => app.MapPoolStatus());
+
+        foreach (var path in new[] { "status", "status/default/local" })
+        {
+            var (status, body) = await GetAsync(new Uri(@operator.Address, path));
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(("local", 2), (body.GetProperty("metadata").GetProperty("name").GetString(), body.GetProperty("status").GetProperty("replicas").GetInt32()));
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(new Uri(@operator.Address, "status/default/other"))).Status);
+    }
 }
