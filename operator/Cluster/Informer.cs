@@ -5,8 +5,9 @@ using k8s.Models;
 namespace ImageRec.Operator.Cluster;
 
 /// <summary>
-/// An informer, which the .NET Kubernetes client does not have (client-go's SharedInformer would
-/// replace it): lists, then watches from the list's resourceVersion through the client's watch calls,
+/// An informer, which the .NET Kubernetes client does not have (an informer in the client, or
+/// KubeOps' resource watcher if it were served to this build, would replace it; client-go's
+/// SharedInformer is the model): lists, then watches from the list's resourceVersion through the client's watch calls,
 /// keeping a cache of the objects. Each watch resumes from the last resourceVersion seen, bookmarks
 /// included; a 410 Gone (an ERROR event or an HTTP 410) relists; transport errors back off and retry
 /// (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes).

@@ -2,7 +2,8 @@ namespace ImageRec.Operator.Cluster;
 
 /// <summary>
 /// The rate-limited work queue of client-go (k8s.io/client-go/util/workqueue), which the .NET
-/// Kubernetes client lacks: a key added several times before a worker takes it is worked on once; a
+/// Kubernetes client lacks (an operator SDK such as KubeOps, not served to this build, or a work queue
+/// in the client would replace it): a key added several times before a worker takes it is worked on once; a
 /// key is never handed out while a worker holds it, and one re-added meanwhile is handed out again
 /// after <see cref="Done"/>; <see cref="AddRateLimited"/> retries a failed key after a per-key
 /// exponential back-off (client-go's ItemExponentialFailureRateLimiter: base × 2^failures, capped),
