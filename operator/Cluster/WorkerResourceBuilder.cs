@@ -1,6 +1,5 @@
 using System.Globalization;
 using ImageRec.Operator.Entities;
-using ImageRec.Operator.Scaling;
 using ImageRec.Operator.Workers;
 using k8s.Models;
 
