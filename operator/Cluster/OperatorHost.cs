@@ -11,6 +11,8 @@ namespace ImageRec.Operator.Cluster;
 /// the Kubernetes client's <see cref="LeaderElector"/> on a coordination.k8s.io Lease (<see cref="LeaseLock"/>).
 /// Losing the lease cancels the controller, which stops its autoscalers; the next leader takes over
 /// within the lease duration. A new term starts only after the last one's controller has stopped.
+/// The library's elector does not hand the lease back on a graceful stop (client-go's ReleaseOnCancel),
+/// so <see cref="ReleaseLeaseAsync"/> does, and a successor need not wait for the lease to expire.
 /// </summary>
 public sealed class OperatorHost(
     RecognitionPoolController controller,
@@ -77,6 +79,35 @@ public sealed class OperatorHost(
             leadership?.Dispose();
             leadership = null;
             await Task.Delay(o.RetryPeriod, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await ReleaseLeaseAsync(o.LeaseName, o.LeaseNamespace ?? "default", identity, o.RenewDeadline);
+    }
+
+    /// <summary>
+    /// Gives the lease up if we still hold it, as client-go does: an empty holder and a 1 s duration. An empty
+    /// (not absent) holder is what the library's elector takes over at once; an absent one it would try to create.
+    /// </summary>
+    private async Task ReleaseLeaseAsync(string name, string @namespace, string identity, TimeSpan deadline)
+    {
+        // Releasing runs after the stop was requested, so it gets a short deadline of its own.
+        using var timeout = new CancellationTokenSource(deadline, time);
+        try
+        {
+            var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(name, @namespace, cancellationToken: timeout.Token);
+            if (lease.Spec?.HolderIdentity != identity) return;
+            var now = time.GetUtcNow().UtcDateTime;
+            lease.Spec.HolderIdentity = "";
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.AcquireTime = now;
+            lease.Spec.RenewTime = now;
+            // The PUT carries the resourceVersion just read: if someone took the lease meanwhile, it fails with 409 and we let it be.
+            await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, @namespace, cancellationToken: timeout.Token);
+            logger.LogInformation("{Identity} released lease {Namespace}/{Lease}", identity, @namespace, name);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("{Identity} could not release lease {Namespace}/{Lease} ({Error}); it expires by itself", identity, @namespace, name, e.Message);
         }
     }
 

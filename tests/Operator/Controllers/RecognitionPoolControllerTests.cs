@@ -152,7 +152,7 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
             var options = Microsoft.Extensions.Options.Options.Create(new OperatorOptions
             {
                 LeaderElection = true, Identity = identity, LeaseNamespace = OperatorTestCluster.Namespace,
-                LeaseDuration = TimeSpan.FromSeconds(3), RenewDeadline = TimeSpan.FromSeconds(2), RetryPeriod = TimeSpan.FromMilliseconds(300),
+                LeaseDuration = TimeSpan.FromSeconds(10), RenewDeadline = TimeSpan.FromSeconds(5), RetryPeriod = TimeSpan.FromMilliseconds(300),
             });
             return new OperatorHost(cluster.Controller(client), client, options, TimeProvider.System,
                 Microsoft.Extensions.Logging.Abstractions.NullLogger<OperatorHost>.Instance);
@@ -168,9 +168,10 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
         await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("ha-worker"), d => d?.Spec?.Replicas == 1, "the leader reconciles");
         Assert.Equal("operator-a", await Holder());
 
-        await first.StopAsync(CancellationToken.None); // the lease expires after 3 s without renewal
+        // A graceful stop hands the lease back: the follower takes over well before the 10 s lease would expire.
+        await first.StopAsync(CancellationToken.None);
         await OperatorTestCluster.StopAsync(a);
-        await OperatorTestCluster.EventuallyAsync(() => Holder(), h => h == "operator-b", "operator-b takes over", seconds: 10);
+        await OperatorTestCluster.EventuallyAsync(() => Holder(), h => h == "operator-b", "operator-b takes over", seconds: 5);
 
         _cluster.Queue.Visible = 30;
         await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("ha-worker"), d => d?.Spec?.Replicas == 3, "the new leader scales");
