@@ -34,8 +34,8 @@ public sealed class OperatorHost(
         }
 
         var identity = o.Identity ?? Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
-        var lease = new LeaseLock(client, o.LeaseNamespace ?? "default",
-            o.LeaseName, identity);
+        var leaseNamespace = o.LeaseNamespace ?? "default";
+        var lease = new LeaseLock(client, leaseNamespace, o.LeaseName, identity);
         using var elector = new LeaderElector(new LeaderElectionConfig(lease)
         {
             LeaseDuration = o.LeaseDuration,
@@ -81,7 +81,7 @@ public sealed class OperatorHost(
             await Task.Delay(o.RetryPeriod, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        await ReleaseLeaseAsync(o.LeaseName, o.LeaseNamespace ?? "default", identity, o.RenewDeadline);
+        await ReleaseLeaseAsync(o.LeaseName, leaseNamespace, identity, o.RenewDeadline);
     }
 
     /// <summary>
