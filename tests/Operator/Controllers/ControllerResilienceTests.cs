@@ -23,6 +23,36 @@ public sealed class ControllerResilienceTests : IAsyncLifetime
 
     private static int Count(RecordingLogger log, string message) => log.Entries.Count(e => e.Message == message);
 
+    /// <summary>Remembers each request the operator's client sends, as "METHOD path".</summary>
+    private sealed class RequestLog : DelegatingHandler
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requests = new();
+
+        public int Count(string request) => _requests.Count(r => r == request);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            _requests.Enqueue($"{request.Method} {request.RequestUri!.AbsolutePath}");
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task The_autoscaler_reads_the_Deployment_from_the_informer_cache_not_with_a_GET_per_tick()
+    {
+        var requests = new RequestLog();
+        await _cluster.CreatePoolAsync("cached"); // polls every 300 ms
+        _cluster.Start(_cluster.Controller(_cluster.OperatorClient(requests), resync: NoResync).RunAsync);
+        await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("cached-worker"), d => d?.Spec?.Replicas == 1, "autoscaled");
+        _cluster.Queue.Visible = 30;
+        await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("cached-worker"), d => d?.Spec?.Replicas == 3, "scaled out");
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // several more ticks
+
+        // One GET at most: the first reconcile's check for a foreign Deployment, before the Deployment existed.
+        Assert.InRange(requests.Count($"GET /apis/apps/v1/namespaces/{OperatorTestCluster.Namespace}/deployments/cached-worker"), 0, 1);
+        Assert.True(requests.Count($"PATCH /apis/apps/v1/namespaces/{OperatorTestCluster.Namespace}/deployments/cached-worker") >= 2); // writes still go to the server
+    }
+
     [Fact]
     public async Task A_worker_Deployment_deleted_by_hand_is_recreated_at_once_not_at_the_next_resync()
     {
