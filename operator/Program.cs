@@ -1,14 +1,14 @@
 using ImageRec.Common.Aws;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Observability;
-using ImageRec.Operator.Controllers;
+using ImageRec.Operator.Cluster;
 using ImageRec.Operator.Crds;
 using ImageRec.Operator.Entities;
-using ImageRec.Operator.Kubernetes;
 using ImageRec.Operator.Local;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
 using ImageRec.Operator.Status;
+using k8s;
 
 // `imagerec-operator crds <dir>` writes the CRDs generated from the C# entity types (make crds).
 if (args.Length > 0 && args[0] == "crds")
@@ -35,12 +35,18 @@ builder.Services.AddImageRecTracing(builder.Configuration, "imagerec-operator");
 
 if (localPool is null)
 {
-    // Cluster mode: in-cluster service account, or the kubeconfig (KUBECONFIG, ~/.kube/config).
+    // Cluster mode: the pod's service account when in a cluster, else the kubeconfig (KUBECONFIG, ~/.kube/config),
+    // exec credential plugins such as `aws eks get-token` included.
     builder.Services.Configure<OperatorOptions>(builder.Configuration.GetSection(OperatorOptions.Section));
     if (args.Contains("--leader-elect")) builder.Services.PostConfigure<OperatorOptions>(o => o.LeaderElection = true);
-    builder.Services.AddSingleton<IKubernetesClient>(sp => new KubernetesClient(
-        KubernetesClientConfiguration.Default(sp.GetRequiredService<TimeProvider>())));
-    builder.Services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetesClient>(),
+    var kubernetes = KubernetesClientConfiguration.IsInCluster()
+        ? KubernetesClientConfiguration.InClusterConfig()
+        : KubernetesClientConfiguration.BuildDefaultConfig();
+    builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetes));
+    // The Lease lives in the pod's own namespace, else the kubeconfig context's.
+    builder.Services.PostConfigure<OperatorOptions>(o =>
+        o.LeaseNamespace ??= Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? kubernetes.Namespace ?? "default");
+    builder.Services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetes>(),
         Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName, sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILogger<EventRecorder>>()));
     builder.Services.AddSingleton<RecognitionPoolController>();
@@ -48,6 +54,7 @@ if (localPool is null)
     builder.Services.AddHostedService(sp => sp.GetRequiredService<OperatorHost>());
     builder.Services.AddHealthChecks().AddCheck<OperatorHost>("controller", tags: [ObservabilityEndpoints.ReadyTag]);
     builder.Services.AddSingleton<PoolStatusCache>();
+    builder.Services.AddSingleton<IPoolStatusSource>(sp => sp.GetRequiredService<PoolStatusCache>());
     builder.Services.AddHostedService(sp => sp.GetRequiredService<PoolStatusCache>());
 
     var cluster = builder.Build();
@@ -61,12 +68,13 @@ builder.Services.Configure<LocalModeOptions>(builder.Configuration.GetSection(Lo
 builder.Services.PostConfigure<LocalModeOptions>(o => o.PoolFile = localPool);
 builder.Services.AddSingleton<LocalPoolReporter>();
 builder.Services.AddSingleton<LocalPoolHost>();
+builder.Services.AddSingleton<IPoolStatusSource>(sp => sp.GetRequiredService<LocalPoolHost>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalPoolHost>());
 builder.Services.AddHealthChecks().AddCheck<LocalPoolHost>("pool", tags: [ObservabilityEndpoints.ReadyTag]);
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, EntityJson.Default));
 
 var app = builder.Build();
 app.MapImageRecObservability();
-app.MapGet("/status", (LocalPoolHost host) => host.Pool is { } pool ? Results.Json(pool, EntityJson.Default.RecognitionPool) : Results.NotFound());
+app.MapPoolStatus();
 await app.RunAsync();
 return 0;

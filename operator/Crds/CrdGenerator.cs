@@ -14,6 +14,8 @@ namespace ImageRec.Operator.Crds;
 /// code: property names (camelCase), [Description], [DefaultValue], [Range], [MinLength], [Pattern],
 /// [Required], enums, maps, lists and [ValidationRule] (CEL) become the structural OpenAPI v3 schema.
 /// See https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/.
+/// Ours because the Kubernetes client has no CRD generator and KubeOps (whose generator would replace
+/// this one) is not served to this build.
 /// </summary>
 public static class CrdGenerator
 {

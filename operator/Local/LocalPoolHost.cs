@@ -1,6 +1,7 @@
 using ImageRec.Operator.Entities;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
+using ImageRec.Operator.Status;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public sealed class LocalPoolHost(
     OperatorMetrics metrics,
     IHttpClientFactory http,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService, IHealthCheck
+    ILoggerFactory loggers) : BackgroundService, IHealthCheck, IPoolStatusSource
 {
     private RecognitionPool? _pool;
 
@@ -28,6 +29,15 @@ public sealed class LocalPoolHost(
         Spec = _pool.Spec,
         Status = reporter.Latest,
     };
+
+    public bool HasSynced => _pool is not null;
+
+    public RecognitionPool? OnlyPool => Pool;
+
+    public IReadOnlyList<RecognitionPool> List() => Pool is { } pool ? [pool] : [];
+
+    public RecognitionPool? Get(string @namespace, string name) =>
+        Pool is { } pool && pool.Name == name && (pool.Namespace.Length == 0 ? "default" : pool.Namespace) == @namespace ? pool : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

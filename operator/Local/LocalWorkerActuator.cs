@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using ImageRec.Operator.Entities;
 using ImageRec.Operator.Scaling;
+using ImageRec.Operator.Workers;
 
 namespace ImageRec.Operator.Local;
 

@@ -3,21 +3,24 @@ using ImageRec.Operator.Entities;
 namespace ImageRec.Operator.Status;
 
 /// <summary>
-/// Cluster mode's status endpoints on the operator's HTTP port, read by the web tier's pool panel
-/// (its <c>Pool:StatusUrl</c>): <c>GET /status</c> lists every pool, <c>GET /status/{namespace}/{name}</c>
-/// answers one, as RecognitionPool documents with their status (the shape local mode's <c>/status</c> has).
+/// The status endpoints of both modes on the operator's HTTP port, read by the web tier's pool panel
+/// (its <c>Pool:StatusUrl</c>): <c>GET /status</c> lists every pool (a local operator answers its one pool),
+/// <c>GET /status/{namespace}/{name}</c> answers one, as RecognitionPool documents with their status.
 /// </summary>
 public static class PoolStatusApi
 {
     public static IEndpointRouteBuilder MapPoolStatus(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/status", (PoolStatusCache cache) => cache.HasSynced
-            ? Results.Json(new RecognitionPoolList(cache.List()), EntityJson.Default.RecognitionPoolList)
-            : NotSynced());
-        endpoints.MapGet("/status/{namespace}/{name}", (string @namespace, string name, PoolStatusCache cache) =>
+        endpoints.MapGet("/status", (IPoolStatusSource pools) =>
         {
-            if (!cache.HasSynced) return NotSynced();
-            return cache.Get(@namespace, name) is { } pool
+            if (!pools.HasSynced) return NotSynced();
+            if (pools.OnlyPool is { } only) return Results.Json(only, EntityJson.Default.RecognitionPool);
+            return Results.Json(new RecognitionPoolList { Items = [.. pools.List()] }, EntityJson.Default.RecognitionPoolList);
+        });
+        endpoints.MapGet("/status/{namespace}/{name}", (string @namespace, string name, IPoolStatusSource pools) =>
+        {
+            if (!pools.HasSynced) return NotSynced();
+            return pools.Get(@namespace, name) is { } pool
                 ? Results.Json(pool, EntityJson.Default.RecognitionPool)
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such pool",
                     detail: $"There is no RecognitionPool {@namespace}/{name}.", extensions: new Dictionary<string, object?> { ["reason"] = "not-found" });
@@ -26,6 +29,6 @@ public static class PoolStatusApi
     }
 
     private static IResult NotSynced() => Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-        title: "Pools not read yet", detail: "The operator has not listed the RecognitionPools yet; retry shortly.",
+        title: "Pools not read yet", detail: "The operator has not read the RecognitionPools yet; retry shortly.",
         extensions: new Dictionary<string, object?> { ["reason"] = "not-synced" });
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ImageRec.Operator.Entities;
-using ImageRec.Operator.Kubernetes;
+using k8s.Models;
 using ImageRec.Operator.Local;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
@@ -30,7 +30,7 @@ public sealed class LocalWorkerCrashBackOffTests : IAsyncLifetime
     private readonly string _directory = Directory.CreateTempSubdirectory("imagerec-crash-").FullName;
     private readonly RecognitionPool _pool = new()
     {
-        Metadata = new ObjectMeta { Name = "crashing", Generation = 1 },
+        Metadata = new V1ObjectMeta { Name = "crashing", Generation = 1 },
         Spec = new RecognitionPoolSpec { Scaling = new ScalingSpec { MinReplicas = 1, MaxReplicas = 2 }, Worker = new WorkerSpec { TerminationGracePeriodSeconds = 5 } },
     };
     private LocalWorkerActuator _workers = null!;

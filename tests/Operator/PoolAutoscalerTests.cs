@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Operator.Entities;
-using ImageRec.Operator.Kubernetes;
+using k8s.Models;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,7 +66,7 @@ public sealed class PoolAutoscalerTests
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     private readonly RecognitionPool _pool = new()
     {
-        Metadata = new ObjectMeta { Name = "pool", Generation = 3 },
+        Metadata = new V1ObjectMeta { Name = "pool", Generation = 3 },
         Spec = new RecognitionPoolSpec
         {
             Queue = new QueueSpec { Url = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs" },

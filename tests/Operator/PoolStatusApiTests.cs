@@ -1,14 +1,14 @@
 using System.Net;
 using System.Text.Json;
-using ImageRec.Operator.Controllers;
+using ImageRec.Operator.Cluster;
 using ImageRec.Operator.Entities;
-using ImageRec.Operator.Kubernetes;
 using ImageRec.Operator.Status;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Operator.Controllers;
 using ImageRec.Tests.WebTier;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using k8s;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageRec.Tests.Operator;
@@ -31,18 +31,19 @@ public sealed class PoolStatusApiTests : IAsyncLifetime
         await _cluster.DisposeAsync();
     }
 
-    private static Task<LoopbackApp> OperatorAsync(IKubernetesClient client) => LoopbackApp.StartAsync(
+    private static Task<LoopbackApp> OperatorAsync(IKubernetes client) => LoopbackApp.StartAsync(
         builder =>
         {
             builder.Services.AddSingleton(client);
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<PoolStatusCache>();
+            builder.Services.AddSingleton<IPoolStatusSource>(sp => sp.GetRequiredService<PoolStatusCache>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<PoolStatusCache>());
         },
         app => app.MapPoolStatus());
 
-    private Task SetStatusAsync(string name, int replicas, long waiting) => _cluster.AdminClient.UpdateStatusWithRetryAsync(
-        RecognitionPoolResource.Descriptor, OperatorTestCluster.Namespace, name, pool =>
+    private Task SetStatusAsync(string name, int replicas, long waiting) => _cluster.AdminClient.UpdatePoolStatusWithRetryAsync(
+        OperatorTestCluster.Namespace, name, pool =>
         {
             pool.Status = new RecognitionPoolStatus
             {
@@ -52,7 +53,6 @@ public sealed class PoolStatusApiTests : IAsyncLifetime
                 Queue = new QueueStatus { Visible = waiting, ObservedAt = DateTimeOffset.UtcNow },
                 Conditions = [new PoolCondition { Type = "Ready", Status = "True", Reason = "WorkersReady" }],
             };
-            return pool;
         });
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(Uri address)
@@ -107,7 +107,7 @@ public sealed class PoolStatusApiTests : IAsyncLifetime
     {
         // An API server that cannot be reached: the informer never lists.
         var unreachable = new Uri($"https://127.0.0.1:{FreePorts.One()}/");
-        var client = new KubernetesClient(new HttpClient(), unreachable, OperatorTestCluster.Namespace);
+        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = unreachable.ToString(), Namespace = OperatorTestCluster.Namespace });
         await using var @operator = await OperatorAsync(client);
 
         foreach (var path in new[] { "status", $"status/{OperatorTestCluster.Namespace}/photos" })
@@ -116,5 +116,34 @@ public sealed class PoolStatusApiTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
             Assert.Equal("not-synced", problem.GetProperty("reason").GetString());
         }
+    }
+
+    /// <summary>Local mode's source: one pool, always read.</summary>
+    private sealed class OneLocalPool(RecognitionPool pool) : IPoolStatusSource
+    {
+        public bool HasSynced => true;
+
+        public RecognitionPool? OnlyPool => pool;
+
+        public IReadOnlyList<RecognitionPool> List() => [pool];
+
+        public RecognitionPool? Get(string @namespace, string name) => name == pool.Name ? pool : null;
+    }
+
+    [Fact]
+    public async Task A_local_operator_answers_its_one_pool_at_status_through_the_same_mapping()
+    {
+        var pool = new RecognitionPool { Metadata = new() { Name = "local", NamespaceProperty = "default" }, Status = new RecognitionPoolStatus { Replicas = 2 } };
+        await using var @operator = await LoopbackApp.StartAsync(
+            builder => builder.Services.AddSingleton<IPoolStatusSource>(new OneLocalPool(pool)),
+            app => app.MapPoolStatus());
+
+        foreach (var path in new[] { "status", "status/default/local" })
+        {
+            var (status, body) = await GetAsync(new Uri(@operator.Address, path));
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(("local", 2), (body.GetProperty("metadata").GetProperty("name").GetString(), body.GetProperty("status").GetProperty("replicas").GetInt32()));
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(new Uri(@operator.Address, "status/default/other"))).Status);
     }
 }

@@ -22,7 +22,7 @@ public sealed class PoolApiTests
 
     private static RecognitionPool Pool() => new()
     {
-        Metadata = new() { Name = "photos", Namespace = "imagerec" },
+        Metadata = new() { Name = "photos", NamespaceProperty = "imagerec" },
         Spec = new() { Scaling = new() { MinReplicas = 1, MaxReplicas = 8 } },
         Status = new()
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
-using ImageRec.Operator.Controllers;
+using ImageRec.Operator.Cluster;
 using ImageRec.Operator.Entities;
-using ImageRec.Operator.Kubernetes;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
 using ImageRec.Tests.Chart;
@@ -9,7 +8,10 @@ using ImageRec.Tests.Chart.Support;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.KubernetesApi;
 using ImageRec.Tests.KubernetesApi;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageRec.Tests.Operator.Controllers;
@@ -17,7 +19,8 @@ namespace ImageRec.Tests.Operator.Controllers;
 /// <summary>
 /// The operator against the Kubernetes API double: the generated CRD installed, the operator
 /// authenticated as its ServiceAccount and authorised by exactly the ClusterRole the Helm chart
-/// renders (any call the chart does not allow fails), and a scripted queue.
+/// renders (any call the chart does not allow fails), and a scripted queue. The operator talks to it
+/// through the official Kubernetes client, configured from a kubeconfig the way it is outside a cluster.
 /// </summary>
 public sealed class OperatorTestCluster : IAsyncDisposable
 {
@@ -27,7 +30,7 @@ public sealed class OperatorTestCluster : IAsyncDisposable
 
     public required KubernetesApiServer Server { get; init; }
     public required ApiClient Admin { get; init; }
-    public required IKubernetesClient AdminClient { get; init; }
+    public required IKubernetes AdminClient { get; init; }
     public required string OperatorToken { get; init; }
     public ScriptedQueueDepth Queue { get; } = new();
 
@@ -44,21 +47,37 @@ public sealed class OperatorTestCluster : IAsyncDisposable
         return new OperatorTestCluster { Server = server, Admin = admin, AdminClient = Client(server, server.AdminToken), OperatorToken = operatorToken };
     }
 
-    public static IKubernetesClient Client(KubernetesApiServer server, string token)
+    /// <summary>
+    /// The Kubernetes client as the operator builds it from a kubeconfig (this server's CA, a bearer token, the
+    /// default namespace); <paramref name="handlers"/> sit between the client and the network (fault injection).
+    /// </summary>
+    public static IKubernetes Client(KubernetesApiServer server, string token, params DelegatingHandler[] handlers)
     {
-        var configuration = KubernetesClientConfiguration.ForServer(server.BaseAddress, token, Namespace);
-        return new KubernetesClient(new HttpClient(configuration.CreateHttpHandler(server.CreateHttpHandler())), server.BaseAddress, Namespace);
+        var path = Path.Combine(Path.GetTempPath(), $"imagerec-kubeconfig-{Guid.NewGuid():N}");
+        server.WriteKubeconfig(path, token, Namespace);
+        try
+        {
+            return new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), handlers);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
-    public IKubernetesClient OperatorClient() => Client(Server, OperatorToken);
+    public IKubernetes OperatorClient(params DelegatingHandler[] handlers) => Client(Server, OperatorToken, handlers);
 
-    public RecognitionPoolController Controller(IKubernetesClient? client = null)
+    public RecognitionPoolController Controller(IKubernetes? client = null, ILoggerFactory? loggers = null, TimeSpan? resync = null)
     {
         client ??= OperatorClient();
+        loggers ??= NullLoggerFactory.Instance;
         var services = new ServiceCollection().AddMetrics().AddHttpClient().BuildServiceProvider();
-        return new RecognitionPoolController(client, Queue, new EventRecorder(client, "operator-test"),
+        return new RecognitionPoolController(client, Queue, new EventRecorder(client, "operator-test", TimeProvider.System, loggers.CreateLogger<EventRecorder>()),
             new OperatorMetrics(services.GetRequiredService<IMeterFactory>()), services.GetRequiredService<IHttpClientFactory>(),
-            TimeProvider.System, NullLoggerFactory.Instance);
+            TimeProvider.System, loggers)
+        {
+            Resync = resync ?? TimeSpan.FromSeconds(30),
+        };
     }
 
     /// <summary>Runs a controller (or any loop) until the cluster is disposed or <see cref="StopAsync"/> is called.</summary>
@@ -83,11 +102,21 @@ public sealed class OperatorTestCluster : IAsyncDisposable
         Admin.CreateAsync($"/apis/imagerec.io/v1alpha1/namespaces/{Namespace}/recognitionpools",
             RecognitionPoolManifest.Yaml(name, $"https://sqs.us-east-1.amazonaws.com/123456789012/{name}", scaling, extraSpec: extraSpec));
 
-    public Task<RecognitionPool?> PoolAsync(string name) => AdminClient.GetAsync(RecognitionPoolResource.Descriptor, Namespace, name);
+    public Task<RecognitionPool?> PoolAsync(string name) => AdminClient.GetPoolAsync(Namespace, name);
 
-    public Task<Deployment?> DeploymentAsync(string name) => AdminClient.GetAsync(KubernetesResources.Deployments, Namespace, name);
+    public async Task<V1Deployment?> DeploymentAsync(string name)
+    {
+        try
+        {
+            return await AdminClient.AppsV1.ReadNamespacedDeploymentAsync(name, Namespace);
+        }
+        catch (Exception e) when (e.IsNotFound())
+        {
+            return null;
+        }
+    }
 
-    public async Task<IReadOnlyList<Event>> EventsAsync() => (await AdminClient.ListAsync(KubernetesResources.Events, Namespace)).Items;
+    public async Task<IReadOnlyList<Eventsv1Event>> EventsAsync() => [.. (await AdminClient.EventsV1.ListNamespacedEventAsync(Namespace)).Items];
 
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, double seconds = 15)
     {
@@ -109,6 +138,7 @@ public sealed class OperatorTestCluster : IAsyncDisposable
             await running.Run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         Admin.Dispose();
+        AdminClient.Dispose();
         await Server.DisposeAsync();
     }
 }

@@ -1,5 +1,5 @@
-using ImageRec.Operator.Controllers;
-using ImageRec.Operator.Kubernetes;
+using ImageRec.Operator.Cluster;
+using k8s;
 
 namespace ImageRec.Tests.Operator.Controllers;
 
@@ -48,10 +48,10 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
         Assert.Equal("photos-worker", pod.ServiceAccountName);
         Assert.Null(pod.Tolerations);
 
-        var serviceAccount = await _cluster.AdminClient.GetAsync(KubernetesResources.ServiceAccounts, OperatorTestCluster.Namespace, "photos-worker");
-        Assert.Equal("arn:aws:iam::123456789012:role/imagerec-worker", serviceAccount!.Metadata!.Annotations!["eks.amazonaws.com/role-arn"]);
-        var budget = await _cluster.AdminClient.GetAsync(KubernetesResources.PodDisruptionBudgets, OperatorTestCluster.Namespace, "photos-worker");
-        Assert.Equal(1, budget!.Spec!.MaxUnavailable!.Value.IntValue);
+        var serviceAccount = await _cluster.AdminClient.CoreV1.ReadNamespacedServiceAccountAsync("photos-worker", OperatorTestCluster.Namespace);
+        Assert.Equal("arn:aws:iam::123456789012:role/imagerec-worker", serviceAccount.Metadata.Annotations["eks.amazonaws.com/role-arn"]);
+        var budget = await _cluster.AdminClient.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync("photos-worker", OperatorTestCluster.Namespace);
+        Assert.Equal(1, budget.Spec.MaxUnavailable.ToInt());
 
         // The autoscaler set the minimum through its own field manager.
         await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("photos-worker"), d => d?.Spec?.Replicas == 1, "replicas at the minimum");
@@ -73,8 +73,8 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
         var deployment = await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("gpu-worker"), d => d is not null, "GPU Deployment");
         var pod = deployment!.Spec!.Template!.Spec!;
         var container = Assert.Single(pod.Containers!);
-        Assert.Equal("1", container.Resources!.Limits![WorkerResourceBuilder.GpuResource]);
-        Assert.Contains(pod.Tolerations!, t => t is { Key: WorkerResourceBuilder.GpuResource, Operator: "Exists", Effect: "NoSchedule" });
+        Assert.Equal("1", container.Resources!.Limits![WorkerResourceBuilder.GpuResource].ToString());
+        Assert.Contains(pod.Tolerations!, t => t is { Key: WorkerResourceBuilder.GpuResource, OperatorProperty: "Exists", Effect: "NoSchedule" });
         Assert.Equal("gpu-g5", pod.NodeSelector![WorkerResourceBuilder.NodeGroupLabel]);
         var env = container.Env!.Where(e => e.Value is not null).ToDictionary(e => e.Name!, e => e.Value!);
         Assert.Equal(("cuda", "true"), (env["Model__ExecutionProvider"], env["Model__RequireGpu"]));
@@ -138,9 +138,9 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
         Assert.Contains(await _cluster.EventsAsync(), e => e is { Reason: "ScaledIn" });
 
         // The chart's ClusterRole allowed all of it, and nothing more: the operator cannot delete Deployments.
-        var denied = await Assert.ThrowsAnyAsync<KubernetesApiException>(() =>
-            _cluster.OperatorClient().DeleteAsync(KubernetesResources.Deployments, OperatorTestCluster.Namespace, "scaled-worker"));
-        Assert.True(denied.IsForbidden, denied.Message);
+        var denied = await Assert.ThrowsAnyAsync<k8s.Autorest.HttpOperationException>(() =>
+            _cluster.OperatorClient().AppsV1.DeleteNamespacedDeploymentAsync("scaled-worker", OperatorTestCluster.Namespace));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, denied.Response.StatusCode);
     }
 
     [Fact]
@@ -152,9 +152,10 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
             var options = Microsoft.Extensions.Options.Options.Create(new OperatorOptions
             {
                 LeaderElection = true, Identity = identity, LeaseNamespace = OperatorTestCluster.Namespace,
-                LeaseDuration = TimeSpan.FromSeconds(3), RenewDeadline = TimeSpan.FromSeconds(2), RetryPeriod = TimeSpan.FromMilliseconds(300),
+                LeaseDuration = TimeSpan.FromSeconds(10), RenewDeadline = TimeSpan.FromSeconds(5), RetryPeriod = TimeSpan.FromMilliseconds(300),
             });
-            return new OperatorHost(cluster.Controller(client), client, options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+            return new OperatorHost(cluster.Controller(client), client, options, TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<OperatorHost>.Instance);
         }
 
         var first = Host(_cluster, "operator-a");
@@ -167,9 +168,10 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
         await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("ha-worker"), d => d?.Spec?.Replicas == 1, "the leader reconciles");
         Assert.Equal("operator-a", await Holder());
 
-        await first.StopAsync(CancellationToken.None); // graceful stop releases the lease
+        // A graceful stop hands the lease back: the follower takes over well before the 10 s lease would expire.
+        await first.StopAsync(CancellationToken.None);
         await OperatorTestCluster.StopAsync(a);
-        await OperatorTestCluster.EventuallyAsync(() => Holder(), h => h == "operator-b", "operator-b takes over", seconds: 10);
+        await OperatorTestCluster.EventuallyAsync(() => Holder(), h => h == "operator-b", "operator-b takes over", seconds: 5);
 
         _cluster.Queue.Visible = 30;
         await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("ha-worker"), d => d?.Spec?.Replicas == 3, "the new leader scales");
@@ -177,8 +179,17 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
         await OperatorTestCluster.StopAsync(b);
     }
 
-    private async Task<string?> Holder() =>
-        (await _cluster.AdminClient.GetAsync(KubernetesResources.Leases, OperatorTestCluster.Namespace, "imagerec-operator"))?.Spec?.HolderIdentity;
+    private async Task<string?> Holder()
+    {
+        try
+        {
+            return (await _cluster.AdminClient.CoordinationV1.ReadNamespacedLeaseAsync("imagerec-operator", OperatorTestCluster.Namespace)).Spec?.HolderIdentity;
+        }
+        catch (Exception e) when (e.IsNotFound())
+        {
+            return null;
+        }
+    }
 
     private static (string, string) Condition(ImageRec.Operator.Entities.RecognitionPool pool, string type)
     {

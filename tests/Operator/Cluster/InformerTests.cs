@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using ImageRec.Operator.Cluster;
+using ImageRec.Tests.Infrastructure.KubernetesApi;
+using ImageRec.Tests.KubernetesApi;
+using ImageRec.Tests.Operator.Controllers;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageRec.Tests.Operator.Cluster;
+
+/// <summary>
+/// <see cref="Informer{T}"/> over the Kubernetes client's list and watch, against the API double: list then
+/// watch, resume from bookmarks, relist after 410 Gone, ride out a refused connection, hand out copies.
+/// </summary>
+public sealed class InformerTests : IAsyncLifetime
+{
+    private const string Namespace = "default";
+    private KubernetesApiServer _server = null!;
+    private ApiClient _admin = null!;
+    private IKubernetes _client = null!;
+    private readonly ApiConnectionFaults _faults = new();
+    private readonly ConcurrentQueue<string> _changes = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _run = Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        // Bookmarks only when a test asks for them.
+        _server = await KubernetesApiServer.StartAsync(new KubernetesApiServerOptions { BookmarkInterval = null });
+        _admin = new ApiClient(_server);
+        _client = OperatorTestCluster.Client(_server, _server.AdminToken, _faults);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run.WaitAsync(TimeSpan.FromSeconds(10));
+        _client.Dispose();
+        _admin.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private Informer<V1ConfigMap> StartWorkerConfigMaps()
+    {
+        var informer = new Informer<V1ConfigMap>("configmaps",
+            async cancellationToken =>
+            {
+                var list = await _client.CoreV1.ListNamespacedConfigMapAsync(Namespace, labelSelector: "app=worker", cancellationToken: cancellationToken);
+                return (list.Items, list.Metadata.ResourceVersion);
+            },
+            (resourceVersion, timeoutSeconds, onError, cancellationToken) => _client.CoreV1.WatchListNamespacedConfigMapAsync(Namespace,
+                allowWatchBookmarks: true, labelSelector: "app=worker", resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds,
+                onError: onError, cancellationToken: cancellationToken),
+            TimeProvider.System, NullLogger.Instance,
+            // Short watches, so a test sees the informer reconnect within a second.
+            new InformerOptions { WatchTimeoutSeconds = 1, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200) });
+        informer.OnChange(map => _changes.Enqueue(map.Metadata.Name));
+        _run = informer.RunAsync(_stop.Token);
+        return informer;
+    }
+
+    private Task CreateAsync(string name, string value, string app = "worker") =>
+        _admin.CreateAsync($"/api/v1/namespaces/{Namespace}/configmaps", $$"""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: {{name}}
+              labels: {app: {{app}} }
+            data: {value: "{{value}}"}
+            """);
+
+    private async Task SetValueAsync(string name, string value) =>
+        await _admin.MergePatchAsync($"/api/v1/namespaces/{Namespace}/configmaps/{name}", new JsonObject { ["data"] = new JsonObject { ["value"] = value } });
+
+    private static Task<T> Eventually<T>(Func<T> probe, Func<T, bool> done, string what) =>
+        OperatorTestCluster.EventuallyAsync(() => Task.FromResult(probe()), done, what, seconds: 10);
+
+    [Fact]
+    public async Task Lists_then_watches_resumes_from_a_bookmark_and_relists_after_410_Gone()
+    {
+        await CreateAsync("a", "1");
+        await CreateAsync("b", "1");
+        await CreateAsync("unrelated", "1", app: "web");
+        var informer = StartWorkerConfigMaps();
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((2, 1), (informer.Count, informer.ListCount));
+
+        await SetValueAsync("a", "2");
+        await Eventually(() => informer.Get(Namespace, "a")?.Data["value"], v => v == "2", "the watched change");
+
+        // A change the selection does not see moves the server on; a bookmark tells the informer.
+        await CreateAsync("unrelated-2", "1", app: "web");
+        var current = _server.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually(() => { _server.TriggerBookmarks(); return informer.LastResourceVersion; }, v => v == current, "resourceVersion from a bookmark");
+
+        // The watch cannot reconnect while the server forgets its history: the next watch gets 410 Gone.
+        _faults.HoldWatches();
+        await Eventually(() => _faults.HeldWatches, n => n == 1, "the watch waiting to reconnect");
+        await _admin.DeleteAsync($"/api/v1/namespaces/{Namespace}/configmaps/b");
+        await CreateAsync("c", "1");
+        _server.Compact();
+        _changes.Clear();
+        _faults.ReleaseWatches();
+
+        await Eventually(() => informer.ListCount, n => n == 2, "a relist after 410");
+        Assert.Equal(["a", "c"], informer.List().Select(m => m.Metadata.Name).Order());
+        await Eventually(() => _changes.Order().ToList(), c => c.SequenceEqual(["b", "c"]), "news of what changed while not watching");
+    }
+
+    [Fact]
+    public async Task Rides_out_a_refused_connection_and_resumes_without_relisting()
+    {
+        await CreateAsync("a", "1");
+        var informer = StartWorkerConfigMaps();
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        _faults.Refuse = true;
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the watch ends and cannot reconnect
+        await SetValueAsync("a", "during the outage");
+        _faults.Refuse = false;
+
+        await Eventually(() => informer.Get(Namespace, "a")?.Data["value"], v => v == "during the outage", "the change made during the outage");
+        Assert.Equal(1, informer.ListCount);
+        Assert.False(_run.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Every_read_is_a_copy_that_callers_may_change()
+    {
+        await CreateAsync("a", "1");
+        var informer = StartWorkerConfigMaps();
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var copy = informer.Get(Namespace, "a")!;
+        copy.Data["value"] = "changed by a caller";
+        copy.Metadata.Labels["app"] = "changed";
+        informer.List()[0].Data["value"] = "changed too";
+
+        var cached = informer.Get($"{Namespace}/a")!;
+        Assert.Equal(("1", "worker"), (cached.Data["value"], cached.Metadata.Labels["app"]));
+    }
+}
