@@ -79,12 +79,14 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
         var backoff = _options.InitialBackoff;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var justListed = false;
             try
             {
                 if (needsList)
                 {
                     await ListAsync(cancellationToken).ConfigureAwait(false);
                     needsList = false;
+                    justListed = true;
                 }
 
                 Exception? streamError = null;
@@ -102,10 +104,19 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
             {
                 break;
             }
-            catch (Exception e) when (e.IsGone())
+            catch (Exception e) when (e.IsGone() && !justListed)
             {
                 _logger.LogInformation("Watch of {Resource} from resourceVersion {ResourceVersion} expired; relisting", _what, LastResourceVersion);
                 needsList = true;
+            }
+            catch (Exception e) when (e.IsGone())
+            {
+                // The version just listed is already gone: relisting at once would list in a tight loop (hundreds of
+                // lists a second against a server answering every watch 410), so back off as for any other error.
+                _logger.LogWarning("Watch of {Resource} expired right after listing; relisting in {Backoff}", _what, backoff);
+                needsList = true;
+                await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
             }
             catch (Exception e)
             {

@@ -329,6 +329,7 @@ public sealed partial class OperatorApiFaultTests(AwsEmulatorFixture emulator, I
     [GeneratedRegex(@"^ {6}(?! )(?!at ).*(Autoscaling pool|Stopped autoscaling|lease|Watching RecognitionPools|failed|workers \().*$", RegexOptions.Multiline)]
     private static partial Regex KeyLine();
 
-    [GeneratedRegex(@"acquired lease")]
+    // OperatorHost logs "{Identity} leads (lease ...)" each time it starts leading.
+    [GeneratedRegex(@" leads \(lease ")]
     private static partial Regex AcquiredLine();
 }

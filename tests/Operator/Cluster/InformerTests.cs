@@ -4,6 +4,7 @@ using ImageRec.Operator.Cluster;
 using ImageRec.Tests.Infrastructure.KubernetesApi;
 using ImageRec.Tests.KubernetesApi;
 using ImageRec.Tests.Operator.Controllers;
+using ImageRec.Tests.Operator.Kubernetes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -140,5 +141,38 @@ public sealed class InformerTests : IAsyncLifetime
 
         var cached = informer.Get($"{Namespace}/a")!;
         Assert.Equal(("1", "worker"), (cached.Data["value"], cached.Metadata.Labels["app"]));
+    }
+
+    [Fact]
+    public async Task A_watch_that_is_gone_right_after_each_list_relists_with_backoff_not_in_a_loop()
+    {
+        // A server answering every watch 410 (its history compacted as fast as it is written): one relist at
+        // once is right, relisting at once each time is hundreds of lists a second.
+        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var gone = new KubernetesException(new V1Status { Code = 410, Reason = "Expired", Message = "too old resource version" });
+        var informer = new Informer<V1ConfigMap>("configmaps",
+            _ => Task.FromResult<(IEnumerable<V1ConfigMap>, string?)>(([], "1")),
+            (_, _, onError, _) => Gone(onError, gone),
+            time, NullLogger.Instance,
+            new InformerOptions { InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(4) });
+        _run = informer.RunAsync(_stop.Token);
+
+        await Eventually(() => time.PendingTimers, n => n == 1, "the informer waiting after the first 410");
+        Assert.Equal(1, informer.ListCount);
+        foreach (var (wait, lists) in new[] { (1, 2), (2, 3), (4, 4), (4, 5) })
+        {
+            time.Advance(TimeSpan.FromSeconds(wait) - TimeSpan.FromMilliseconds(1));
+            await Task.Delay(50);
+            Assert.Equal(lists - 1, informer.ListCount);
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await Eventually(() => (informer.ListCount, time.PendingTimers), s => s == (lists, 1), $"relist {lists} after {wait} s");
+        }
+    }
+
+    private static async IAsyncEnumerable<(WatchEventType, V1ConfigMap)> Gone(Action<Exception> onError, Exception gone)
+    {
+        await Task.Yield();
+        onError(gone);
+        yield break;
     }
 }
