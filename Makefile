@@ -18,7 +18,7 @@ help:
 	@echo "make chaos     only the chaos tests (worker kill -9, SQS/S3 faults, web tier restarts) and their figures"
 	@echo "make classify  DIR=folder [REPEAT=n]: offline throughput vs ONNX Runtime alone"
 	@echo "make bench-e2e latency figures of the local stack (sync uploads, course-harness run)"
-	@echo "make deps      install decoders, ONNX Runtime sources, the emulator (idempotent)"
+	@echo "make deps      install decoders, the emulator, Helm, the browser test's tools (idempotent)"
 	@echo "make build     build everything ($(CONFIGURATION))"
 
 deps:
