@@ -29,7 +29,7 @@ public class K3sEndToEndTests
 
             await using var k3s = new K3sBuilder(K3sImage).Build();
             await k3s.StartAsync();
-            await k3s.CopyAsync(await File.ReadAllBytesAsync(images), "/tmp/images.tar");
+            await k3s.CopyAsync(new FileInfo(images), "/tmp/");
             var import = await k3s.ExecAsync(["ctr", "images", "import", "/tmp/images.tar"]);
             Assert.True(import.ExitCode == 0, "ctr images import: " + import.Stderr);
 
