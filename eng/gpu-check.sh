@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GPU figures of the worker in one short device call: `imagerec-worker classify` on ONNX Runtime's CUDA
+# GPU figures of the worker in a few minutes of a lent GPU machine: `imagerec-worker classify` on ONNX Runtime's CUDA
 # execution provider at batch 1, 8, 32 and 64, then on the CPU, one img/s line each (the pipeline: decode +
 # model; and the model alone). Written for a lent GPU machine, which has no .NET, no NuGet and no network,
 # and sees only this repository's working tree (not ../shared). So everything travels as a bundle built
@@ -16,7 +16,8 @@
 # 30 s after a call), from the checkout the session calls from; `pack` prints them with the real part names:
 #   run(command="bash eng/gpu-check.sh stash", carry=[".gpu-check/part-00"], timeout_s=120)
 #   ... the same for each further part but the last ...
-#   run(command="bash eng/gpu-check.sh stash && bash eng/gpu-check.sh run", carry=[".gpu-check/part-NN"], timeout_s=480)
+#   run(command="bash eng/gpu-check.sh stash && GPU_CHECK_PARTS=N bash eng/gpu-check.sh run", carry=[".gpu-check/part-NN"], timeout_s=480)
+# (N: how many parts; `run` refuses an incomplete set, e.g. when the machine went back between calls).
 # .gpu-check/ is git-ignored: carry takes ignored paths only.
 # Environment: REPEAT (default 20: 600 images per figure), ROUNDS (3, medians), LANES (default: cores).
 set -euo pipefail
@@ -55,7 +56,7 @@ pack() {
   for p in "${parts[@]}"; do
     p=$(basename "$p")
     if [ "$p" = "$last" ]; then
-      echo "  run(command=\"bash eng/gpu-check.sh stash && bash eng/gpu-check.sh run\", carry=[\".gpu-check/$p\"], timeout_s=480)"
+      echo "  run(command=\"bash eng/gpu-check.sh stash && GPU_CHECK_PARTS=${#parts[@]} bash eng/gpu-check.sh run\", carry=[\".gpu-check/$p\"], timeout_s=480)"
     else
       echo "  run(command=\"bash eng/gpu-check.sh stash\", carry=[\".gpu-check/$p\"], timeout_s=120)"
     fi
@@ -69,26 +70,27 @@ stash_parts() {
   echo "gpu-check: stashed $(ls "$stash" | grep -c '^part-') part(s) in $stash"
 }
 
-# Libraries the CUDA execution provider loads: from the system, CUDA's own folder, or the nvidia-* Python wheels.
+# Libraries the CUDA execution provider loads (the driver's libcuda, CUDA 13, cuDNN 9): from the system, the
+# driver's and CUDA's folders, or the nvidia-* Python wheels (the device image has them beside PyTorch).
 cuda_libraries() {
   local dirs=() missing=() lib found d
-  for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do [ -d "$d" ] && dirs+=("$d"); done
+  for d in /usr/local/nvidia/lib64 /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do [ -d "$d" ] && dirs+=("$d"); done
   if command -v python3 >/dev/null; then
     while IFS= read -r d; do dirs+=("$d"); done < <(python3 - <<'PY' 2>/dev/null
 import glob, os, site
 for base in site.getsitepackages() + [site.getusersitepackages()]:
-    for d in sorted(glob.glob(os.path.join(base, "nvidia", "*", "lib")) + glob.glob(os.path.join(base, "nvidia", "cu13", "lib"))):
+    for d in sorted(glob.glob(os.path.join(base, "nvidia", "*", "lib"))):  # nvidia/cu13/lib, nvidia/cudnn/lib, ...
         print(d)
 PY
 )
   fi
-  for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcurand.so.10 libcudnn.so.9; do
+  for lib in libcuda.so.1 libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcurand.so.10 libcudnn.so.9; do
     found=
     ldconfig -p | grep -q "[[:space:]]$lib " && found=system
     for d in "${dirs[@]}"; do [ -z "$found" ] && [ -e "$d/$lib" ] && found=$d; done
     [ -n "$found" ] || missing+=("$lib")
   done
-  [ ${#missing[@]} -eq 0 ] || die "CUDA libraries missing (ONNX Runtime 1.32's CUDA provider needs CUDA 13 and cuDNN 9): ${missing[*]}; looked in ldconfig, /usr/local/cuda and ${dirs[*]:-no nvidia-* Python wheels}"
+  [ ${#missing[@]} -eq 0 ] || die "CUDA libraries missing (ONNX Runtime 1.32's CUDA provider needs CUDA 13 and cuDNN 9): ${missing[*]}; looked in ldconfig and ${dirs[*]:-no other folder}"
   cuda_path=$(IFS=:; echo "${dirs[*]}")
 }
 
@@ -122,6 +124,9 @@ run_check() {
     local bundle=$stash/bundle
     if [ ! -d "$bundle" ]; then
       compgen -G "$stash/part-*" >/dev/null || die "no bundle: run 'eng/gpu-check.sh pack' here, carry its parts and 'stash' each (see this script's header)"
+      local have; have=$(ls "$stash" | grep -c '^part-')
+      [ -z "${GPU_CHECK_PARTS:-}" ] || [ "$have" = "$GPU_CHECK_PARTS" ] \
+        || die "$have of $GPU_CHECK_PARTS parts stashed: was the machine given back between calls? Carry them again, back to back"
       mkdir -p "$bundle"
       if command -v xz >/dev/null; then cat "$stash"/part-* | xz -d | tar -C "$bundle" -xf -
       else cat "$stash"/part-* | python3 -c 'import lzma, sys; sys.stdout.buffer.write(lzma.decompress(sys.stdin.buffer.read()))' | tar -C "$bundle" -xf -
@@ -149,5 +154,5 @@ case "${1:-}" in
   pack) pack ;;
   stash) stash_parts ;;
   run) run_check "${2:-}" ;;
-  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d' >&2; exit 2 ;;
 esac
