@@ -18,7 +18,7 @@ help:
 	@echo "make chaos     only the chaos tests (worker kill -9, SQS/S3 faults, web tier restarts) and their figures"
 	@echo "make classify  DIR=folder [REPEAT=n]: offline throughput vs ONNX Runtime alone"
 	@echo "make bench-e2e latency figures of the local stack (sync uploads, course-harness run)"
-	@echo "make deps      install decoders, ONNX Runtime sources, the emulator (idempotent)"
+	@echo "make deps      install decoders, the emulator, Helm, the browser test's tools (idempotent)"
 	@echo "make build     build everything ($(CONFIGURATION))"
 
 deps:
@@ -84,9 +84,11 @@ images:
 	docker build -f worker/Dockerfile     -t $(IMAGE_REGISTRY)/worker:$(IMAGE_TAG) .
 	docker build -f worker/Dockerfile.gpu -t $(IMAGE_REGISTRY)/worker-gpu:$(IMAGE_TAG) .
 
-# The whole system on a throwaway k3d cluster with an in-cluster SQS/S3 emulator (needs Docker and k3d).
-e2e-k3d: deps
-	@bash eng/e2e-k3d.sh
+# The whole system on a throwaway k3s cluster (Testcontainers.K3s) with an in-cluster SQS/S3 emulator:
+# tests/Chart/K3sEndToEndTests.cs, which runs eng/e2e-chart.sh. Needs a Docker engine; skipped without one.
+e2e-k3d: build
+	$(DOTNET) test tests/ImageRec.Tests.csproj -c $(CONFIGURATION) --no-build -nologo \
+	  --logger "console;verbosity=normal" --filter "FullyQualifiedName~ImageRec.Tests.Chart.K3sEndToEndTests"
 
 # helm lint --strict and helm template with Helm 3 and Helm 4 over every values file of the chart.
 CHART := charts/image-recognition

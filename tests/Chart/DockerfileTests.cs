@@ -76,13 +76,21 @@ public partial class DockerfileTests
     }
 
     [Fact]
-    public void The_GPU_worker_uses_CUDA_13_with_cuDNN_9_and_the_CUDA_enabled_ONNX_Runtime()
+    public void The_GPU_worker_uses_CUDA_13_with_cuDNN_9_and_the_GPU_ONNX_Runtime_package()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "worker", "Dockerfile.gpu"));
-        Assert.Matches(@"FROM nvidia/cuda:13\.\d+\.\d+-cudnn-runtime-ubuntu24\.04", text);
-        Assert.Contains("onnxruntime-node@1.30.0", text);
-        Assert.Contains("bin/napi-v6/linux/x64/libonnxruntime.so.1", text);
-        Assert.Contains("must be supplied separately", text);
+        var instructions = Parse("worker/Dockerfile.gpu");
+        Assert.Matches(@"^nvidia/cuda:13\.\d+\.\d+-cudnn-runtime-ubuntu24\.04$", instructions.Last(i => i.Instruction == "FROM").Arguments);
+        Assert.Contains(instructions, i => i.Instruction == "RUN" && i.Arguments.Contains("dotnet publish") && i.Arguments.Contains("-p:OnnxRuntimeFlavor=Gpu"));
+    }
+
+    [Theory]
+    [InlineData("worker/Dockerfile")]
+    [InlineData("worker/Dockerfile.gpu")]
+    public void The_worker_images_take_ONNX_Runtime_from_NuGet_not_npm(string dockerfile)
+    {
+        var runs = Parse(dockerfile).Where(i => i.Instruction == "RUN").Select(i => i.Arguments).ToList();
+        Assert.DoesNotContain(runs, run => Npm().IsMatch(run));
+        Assert.DoesNotContain(runs, run => run.Contains("eng/deps.sh"));
     }
 
     [Fact]
@@ -106,6 +114,9 @@ public partial class DockerfileTests
             Assert.True(process.ExitCode == 0, $"{dockerfile}: docker build failed");
         }
     }
+
+    [GeneratedRegex(@"\b(npm|npx|nodejs|onnxruntime-node)\b")]
+    private static partial Regex Npm();
 
     [GeneratedRegex(@"\b(dotnet-sdk|build-essential|gcc|g\+\+|make|nodejs|npm)\b")]
     private static partial Regex BuildTool();

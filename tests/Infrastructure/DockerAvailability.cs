@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace ImageRec.Tests.Infrastructure;
 
-/// <summary>Whether a Docker engine (and optionally k3d) can be used here, and if not, why.</summary>
+/// <summary>Whether a Docker engine can be used here, and if not, why.</summary>
 public static class DockerAvailability
 {
     private static readonly Lazy<string?> DockerMissingReason = new(() =>
@@ -13,13 +13,8 @@ public static class DockerAvailability
             (_, var output) => "`docker info` failed, no Docker engine reachable: " + output.Trim().Split('\n').LastOrDefault(),
         });
 
-    private static readonly Lazy<string?> K3dMissingReason = new(() =>
-        Run("k3d", "version") is (0, _) ? null : "k3d is not installed");
-
     /// <summary>Null when Docker works; otherwise the reason it does not.</summary>
     public static string? WhyNoDocker => DockerMissingReason.Value;
-
-    public static string? WhyNoK3d => WhyNoDocker ?? K3dMissingReason.Value;
 
     private static (int ExitCode, string Output)? Run(string command, string arguments)
     {
@@ -42,14 +37,5 @@ public sealed class FactWhenDockerAvailableAttribute : FactAttribute
     public FactWhenDockerAvailableAttribute()
     {
         if (DockerAvailability.WhyNoDocker is { } reason) Skip = reason;
-    }
-}
-
-/// <summary>A fact that is skipped, saying why, where Docker or k3d is missing.</summary>
-public sealed class FactWhenK3dAvailableAttribute : FactAttribute
-{
-    public FactWhenK3dAvailableAttribute()
-    {
-        if (DockerAvailability.WhyNoK3d is { } reason) Skip = reason;
     }
 }

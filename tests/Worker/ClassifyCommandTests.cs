@@ -68,6 +68,16 @@ public sealed class ClassifyCommandTests
     }
 
     [Fact]
+    public async Task Cuda_on_the_CPU_build_fails_saying_why_instead_of_measuring_the_CPU()
+    {
+        var (exitCode, lines, errors) = await RunAsync("--cuda", "--baseline", RepositoryPaths.TestImages);
+        Assert.Equal(3, exitCode);
+        Assert.Empty(lines);
+        Assert.Contains("CUDA was required (Model:RequireGpu=true) but is not available", errors);
+        Assert.Contains("-p:OnnxRuntimeFlavor=Gpu", errors);
+    }
+
+    [Fact]
     public async Task Says_which_file_is_missing()
     {
         var (exitCode, _, errors) = await RunAsync("--model", "/nonexistent/model.onnx", RepositoryPaths.TestImages);

@@ -19,6 +19,8 @@ namespace ImageRec.Worker.Classify;
 /// With <c>--rounds N</c> both are timed N times, alternating, and the medians are reported.
 /// With <c>--breakdown</c> the lanes' two stages are also timed apart (decoding alone, the model alone), which
 /// shows how close the pipeline is to what its decoding and model costs allow on these cores.
+/// With <c>--cuda</c> the model runs on CUDA or not at all (exit code 3, saying why): eng/gpu-check.sh
+/// reads GPU figures from it, and a fallback to the CPU would pass CPU figures off as GPU ones.
 /// </summary>
 public static class ClassifyCommand
 {
@@ -45,8 +47,21 @@ public static class ClassifyCommand
 
         var labels = OnnxImageClassifier.ReadLabels(settings.LabelsPath);
         var model = new ModelInfo(Path.GetFileNameWithoutExtension(settings.ModelPath), "");
-        var classifierOptions = new ClassifierOptions { IntraOpThreads = settings.IntraOpThreads };
-        using var classifier = new OnnxImageClassifier(settings.ModelPath, labels, model, classifierOptions, NullLogger.Instance);
+        OnnxImageClassifier classifier;
+        OnnxImageClassifier? baseline;
+        try
+        {
+            classifier = new OnnxImageClassifier(settings.ModelPath, labels, model,
+                Provider(settings, new ClassifierOptions { IntraOpThreads = settings.IntraOpThreads }), NullLogger.Instance);
+            baseline = ModelAlone(settings, labels, model);
+        }
+        catch (InvalidOperationException e) when (settings.Cuda)
+        {
+            await Console.Error.WriteLineAsync($"classify: {e.Message}");
+            return 3;
+        }
+        using var disposeClassifier = classifier;
+        using var disposeBaseline = baseline;
         var preparer = new ImagePreparer(new ImageDecoder());
 
         // Inputs are read before the clock starts: the figure is about decoding and inference, not the disk.
@@ -69,7 +84,6 @@ public static class ClassifyCommand
 
         // This machine's speed drifts (shared cores): rounds alternate pipeline and baseline, and the
         // medians are compared, so both sides see the same conditions.
-        using var baseline = settings.Baseline ? ModelAlone(settings, labels, model) : null;
         var seconds = new List<double>();
         var baselineRates = new List<double>();
         var stages = new List<(double Decode, double Model)>();
@@ -163,9 +177,18 @@ public static class ClassifyCommand
     /// ONNX Runtime alone: a session with its default threading (every core, spinning), fed the same
     /// batch size of tensors prepared beforehand.
     /// </summary>
-    private static OnnxImageClassifier ModelAlone(ClassifySettings settings, string[] labels, ModelInfo model) =>
-        new(settings.ModelPath, labels, model,
-            new ClassifierOptions { IntraOpThreads = 0, AllowSpinning = true }, NullLogger.Instance);
+    private static OnnxImageClassifier? ModelAlone(ClassifySettings settings, string[] labels, ModelInfo model) =>
+        settings.Baseline
+            ? new(settings.ModelPath, labels, model,
+                Provider(settings, new ClassifierOptions { IntraOpThreads = 0, AllowSpinning = true }), NullLogger.Instance)
+            : null;
+
+    /// <summary>With <c>--cuda</c>, CUDA and nothing else: a silent CPU fallback would report CPU figures as GPU ones.</summary>
+    private static ClassifierOptions Provider(ClassifySettings settings, ClassifierOptions options)
+    {
+        if (settings.Cuda) (options.ExecutionProvider, options.RequireGpu) = ("cuda", true);
+        return options;
+    }
 
     /// <summary>Images per second of the model alone over as many images as the pipeline ran.</summary>
     private static double MeasureModelAlone(OnnxImageClassifier session, ClassifySettings settings, ImagePreparer preparer, byte[][] encoded, int images)

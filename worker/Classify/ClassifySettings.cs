@@ -3,13 +3,13 @@ namespace ImageRec.Worker.Classify;
 /// <summary>What <c>imagerec-worker classify</c> was asked to do, parsed from its command line.</summary>
 internal sealed record ClassifySettings(
     string ModelPath, string LabelsPath, List<string> Inputs, int Repeat, int Batch,
-    int DecodeThreads, int IntraOpThreads, bool Baseline, int Rounds, int Lanes, bool Breakdown)
+    int DecodeThreads, int IntraOpThreads, bool Baseline, int Rounds, int Lanes, bool Breakdown, bool Cuda)
 {
     public const string Usage =
         """
         usage: imagerec-worker classify [--model PATH] [--labels PATH] [--repeat N] [--batch N] [--lanes N]
                                         [--decode-threads N] [--intra-op-threads N] [--baseline] [--rounds N]
-                                        [--breakdown] <folder or files>...
+                                        [--breakdown] [--cuda] <folder or files>...
           --model, --labels  default: ../shared/models/mobilenetv2-12-int8.onnx and imagenet_classes.txt
                              (or the Model__Uri / Model__LabelsUri environment variables)
           --repeat N         classify the inputs N times over (for throughput measurements)
@@ -22,6 +22,8 @@ internal sealed record ClassifySettings(
           --rounds N         time N rounds (alternating with the baseline) and report the medians (default 1)
           --breakdown        also time the lanes decoding alone and running the model alone, and report
                              the rate the two costs allow together (1 / (1/decode + 1/model))
+          --cuda             run the model (and the baseline) on ONNX Runtime's CUDA execution provider;
+                             fails, saying why, where CUDA is unavailable (a GPU build: -p:OnnxRuntimeFlavor=Gpu)
         """;
 
     /// <exception cref="ArgumentException">An unknown option, a bad value, or a missing model or labels file.</exception>
@@ -34,6 +36,7 @@ internal sealed record ClassifySettings(
         int? intraOp = null;
         var baseline = false;
         var breakdown = false;
+        var cuda = false;
         var inputs = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -51,6 +54,7 @@ internal sealed record ClassifySettings(
                 case "--breakdown": breakdown = true; break;
                 case "--rounds": rounds = NextInt(1); break;
                 case "--lanes": lanes = NextInt(0); break;
+                case "--cuda": cuda = true; break;
                 case "-h" or "--help": throw new ArgumentException("help");
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unknown option {args[i]}");
@@ -66,7 +70,7 @@ internal sealed record ClassifySettings(
             throw new ArgumentException($"model file not found ({model ?? "no --model given"}). Put mobilenetv2-12-int8.onnx in ../shared/models or pass --model PATH.");
         if (labels is null || !File.Exists(labels))
             throw new ArgumentException($"labels file not found ({labels ?? "no --labels given"}). Put imagenet_classes.txt in ../shared/models or pass --labels PATH.");
-        return new ClassifySettings(model, labels, inputs, repeat, batch, decodeThreads, intraOp ?? (lanes > 0 ? 1 : 0), baseline, rounds, lanes, breakdown);
+        return new ClassifySettings(model, labels, inputs, repeat, batch, decodeThreads, intraOp ?? (lanes > 0 ? 1 : 0), baseline, rounds, lanes, breakdown, cuda);
     }
 
     /// <summary>../shared/models next to the repository, found by walking up from the working directory.</summary>

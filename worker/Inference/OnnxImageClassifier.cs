@@ -30,14 +30,49 @@ public sealed class OnnxImageClassifier : IDisposable
     {
         Labels = labels;
         Model = model;
-        using var sessionOptions = CreateSessionOptions(options, logger, out var provider);
+        _session = CreateSession(modelPath, options, logger, out var provider);
         ExecutionProvider = provider;
-        _session = new InferenceSession(modelPath, sessionOptions);
         _inputName = _session.InputMetadata.Keys.Single();
         _outputName = _session.OutputMetadata.Keys.Single();
     }
 
-    private static SessionOptions CreateSessionOptions(ClassifierOptions options, ILogger logger, out string provider)
+    private const string CudaProvider = "CUDAExecutionProvider";
+
+    /// <summary>
+    /// A CUDA session when <c>cuda</c> is asked for and works, else a CPU one. CUDA can be missing at three
+    /// points, all of which fall back (or fail with <see cref="ClassifierOptions.RequireGpu"/>): the build
+    /// has no CUDA provider (the CPU package), the provider's libraries (CUDA 13, cuDNN 9) do not load when
+    /// it is appended, or the session cannot start on the device (no GPU visible).
+    /// </summary>
+    private static InferenceSession CreateSession(string modelPath, ClassifierOptions options, ILogger logger, out string provider)
+    {
+        provider = "cpu";
+        if (string.Equals(options.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider))
+                    throw new NotSupportedException(
+                        "this ONNX Runtime build has no CUDA execution provider (the CPU package; build the worker with -p:OnnxRuntimeFlavor=Gpu)");
+                using var cudaOptions = CreateSessionOptions(options);
+                cudaOptions.AppendExecutionProvider_CUDA(0);
+                var session = new InferenceSession(modelPath, cudaOptions);
+                provider = "cuda";
+                return session;
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or NotSupportedException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                if (options.RequireGpu)
+                    throw new InvalidOperationException(
+                        $"CUDA was required (Model:RequireGpu=true) but is not available: {e.Message}", e);
+                logger.LogWarning("CUDA execution provider unavailable ({Reason}); running the model on CPU", e.Message);
+            }
+        }
+        using var cpuOptions = CreateSessionOptions(options);
+        return new InferenceSession(modelPath, cpuOptions);
+    }
+
+    private static SessionOptions CreateSessionOptions(ClassifierOptions options)
     {
         var sessionOptions = new SessionOptions
         {
@@ -54,26 +89,6 @@ public sealed class OnnxImageClassifier : IDisposable
         // ONNX Runtime's pool threads spin while waiting for work by default. The worker decodes on the
         // same cores between runs, so spinning threads would steal the time decoding needs.
         if (!options.AllowSpinning) sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-
-        provider = "cpu";
-        if (!string.Equals(options.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
-            return sessionOptions;
-
-        try
-        {
-            sessionOptions.AppendExecutionProvider_CUDA(0);
-            provider = "cuda";
-        }
-        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-        {
-            if (options.RequireGpu)
-            {
-                sessionOptions.Dispose();
-                throw new InvalidOperationException(
-                    $"CUDA was required (Model:RequireGpu=true) but is not available: {e.Message}", e);
-            }
-            logger.LogWarning("CUDA execution provider unavailable ({Reason}); running the model on CPU", e.Message);
-        }
         return sessionOptions;
     }
 

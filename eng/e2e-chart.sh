@@ -1,31 +1,25 @@
 #!/usr/bin/env bash
-# End to end on a throwaway k3d cluster: SQS/S3 emulator (fauxqs on node:22) in the cluster, our
-# images built and imported, the chart installed, a RecognitionPool applied, one upload classified,
-# then everything torn down. Needs Docker, k3d and kubectl; Helm comes from .deps (make deps).
+# The whole system on the throwaway cluster at $KUBECONFIG: SQS/S3 emulator (fauxqs on node:22) in the
+# cluster, the chart installed with our images (already present in the cluster, tag $IMAGE_TAG), a
+# RecognitionPool applied, its workers ready, one upload classified by `helm test`. The cluster is made,
+# fed the images and thrown away by tests/Chart/K3sEndToEndTests.cs (Testcontainers.K3s), which runs this;
+# `make e2e-k3d` runs that test. Needs kubectl; Helm comes from .deps (make deps).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-cluster=${K3D_CLUSTER:-imagerec-e2e}
 ns=imagerec
-tag=e2e
+tag=${IMAGE_TAG:-e2e}
 helm=.deps/helm4/helm
 model=${SHARED_DIR:-$repo/../shared}/models
 
-for tool in docker k3d kubectl; do command -v $tool >/dev/null || { echo "e2e-k3d: $tool is not installed" >&2; exit 2; }; done
-docker info >/dev/null 2>&1 || { echo "e2e-k3d: no Docker engine reachable" >&2; exit 2; }
-[ -x "$helm" ] || { echo "e2e-k3d: $helm missing: run make deps" >&2; exit 2; }
-[ -f "$model/mobilenetv2-12-int8.onnx" ] || { echo "e2e-k3d: model missing in $model" >&2; exit 2; }
+[ -n "${KUBECONFIG:-}" ] && [ -f "$KUBECONFIG" ] || { echo "e2e-chart: KUBECONFIG must name the kubeconfig of a throwaway cluster (tests/Chart/K3sEndToEndTests.cs makes one)" >&2; exit 2; }
+command -v kubectl >/dev/null || { echo "e2e-chart: kubectl is not installed" >&2; exit 2; }
+[ -x "$helm" ] || { echo "e2e-chart: $helm missing: run make deps" >&2; exit 2; }
+[ -f "$model/mobilenetv2-12-int8.onnx" ] || { echo "e2e-chart: model missing in $model" >&2; exit 2; }
 
-cleanup() { echo "e2e-k3d: tearing down"; k3d cluster delete "$cluster" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
-echo "e2e-k3d: building images"
-make images IMAGE_REGISTRY=imagerec IMAGE_TAG=$tag
-k3d cluster create "$cluster" --wait --timeout 180s
-k3d image import -c "$cluster" imagerec/webtier:$tag imagerec/operator:$tag imagerec/worker:$tag
 kubectl create namespace $ns
 
-echo "e2e-k3d: starting the SQS/S3 emulator"
+echo "e2e-chart: starting the SQS/S3 emulator"
 kubectl -n $ns apply -f - <<'YAML'
 apiVersion: apps/v1
 kind: Deployment
@@ -51,8 +45,9 @@ YAML
 kubectl -n $ns rollout status deployment/emulator --timeout=180s
 
 endpoint=http://emulator.$ns.svc:4566
-echo "e2e-k3d: creating the queue and buckets, uploading the model"
+echo "e2e-chart: creating the queue and buckets, uploading the model"
 kubectl -n $ns port-forward service/emulator 14566:4566 >/dev/null 2>&1 & pf=$!
+trap 'kill $pf 2>/dev/null || true' EXIT
 sleep 3
 sqs() { curl -sf -X POST http://127.0.0.1:14566/ -H "X-Amz-Target: AmazonSQS.$1" -H 'Content-Type: application/x-amz-json-1.0' -d "$2"; }
 sqs CreateQueue '{"QueueName":"imagerec-requests"}' >/dev/null
@@ -61,7 +56,7 @@ curl -sf -X PUT --data-binary @"$model/mobilenetv2-12-int8.onnx" -H 'Content-Typ
 curl -sf -X PUT --data-binary @"$model/imagenet_classes.txt" http://127.0.0.1:14566/imagerec-models/imagenet_classes.txt >/dev/null
 kill $pf
 
-echo "e2e-k3d: installing the chart"
+echo "e2e-chart: installing the chart"
 sha=$(sha256sum "$model/mobilenetv2-12-int8.onnx" | cut -d' ' -f1)
 $helm install imagerec charts/image-recognition -n $ns --wait --timeout 5m \
   --set webtier.image.tag=$tag,operator.image.tag=$tag,samplePool.worker.image.tag=$tag \
@@ -70,10 +65,11 @@ $helm install imagerec charts/image-recognition -n $ns --wait --timeout 5m \
   --set samplePool.enabled=true,samplePool.queue.url=$endpoint/000000000000/imagerec-requests,samplePool.model.sha256=$sha \
   --set samplePool.scaling.minReplicas=1,ingress.enabled=false
 
-echo "e2e-k3d: waiting for the pool's workers, then helm test (upload an image, expect a label)"
+echo "e2e-chart: waiting for the pool's workers, then helm test (upload an image, expect a label)"
 for _ in $(seq 60); do
   ready=$(kubectl -n $ns get rpool default -o jsonpath='{.status.readyReplicas}' 2>/dev/null || true)
   [ "${ready:-0}" -ge 1 ] && break; sleep 5
 done
+[ "${ready:-0}" -ge 1 ] || { echo "e2e-chart: the pool has no ready worker after 5 minutes" >&2; kubectl -n $ns get rpool,pods >&2; exit 1; }
 $helm test imagerec -n $ns --logs --timeout 3m
-echo "e2e-k3d: passed"
+echo "e2e-chart: passed"
