@@ -24,7 +24,10 @@ namespace ImageRec.Common.Aws;
 /// <para>Retries, chosen per call; the SDK has no per-request setting, so every SQS call shares one client whose
 /// settings fit them all (<see cref="ConfigureSqs"/>): the standard retry mode (exponential backoff with jitter on
 /// throttling, 5xx and connection errors, inside a token bucket that stops retry storms during an outage), at most
-/// <see cref="SqsMaxErrorRetry"/> retries.</para>
+/// <see cref="SqsMaxErrorRetry"/> retries. The SDK's separate retries of a reset connection
+/// (<c>MaxStaleConnectionRetries</c>, 10 by default and outside that limit) are turned off: a reset can come after
+/// the service took a SendMessage, and .NET's connection pool already retries a request whose reused connection
+/// fails before sending it. So every attempt, a reset one too, counts against the one limit.</para>
 /// <list type="bullet">
 /// <item>ReceiveMessage (the worker's and the reply queue's long polls): retried. Messages handed to an answer that
 /// was lost come back after their visibility timeout; the retry itself duplicates nothing.</item>
@@ -106,6 +109,7 @@ public static class AwsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(config);
         config.RetryMode = RequestRetryMode.Standard;
         config.MaxErrorRetry = SqsMaxErrorRetry;
+        config.MaxStaleConnectionRetries = 0;
         config.Timeout = SqsAttemptTimeout;
     }
 
@@ -116,6 +120,7 @@ public static class AwsServiceCollectionExtensions
         var s3 = (AmazonS3Config)config;
         s3.RetryMode = RequestRetryMode.Standard;
         s3.MaxErrorRetry = S3MaxErrorRetry;
+        s3.MaxStaleConnectionRetries = 0;
         if (!string.IsNullOrEmpty(options.ServiceUrl)) s3.ForcePathStyle = true;
     }
 }

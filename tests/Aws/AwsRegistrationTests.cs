@@ -71,6 +71,8 @@ public sealed class AwsRegistrationTests
 
         Assert.Equal((RequestRetryMode.Standard, AwsServiceCollectionExtensions.SqsMaxErrorRetry), (sqs.RetryMode, sqs.MaxErrorRetry));
         Assert.Equal((RequestRetryMode.Standard, AwsServiceCollectionExtensions.S3MaxErrorRetry), (s3.RetryMode, s3.MaxErrorRetry));
+        // No retries of reset connections beside that limit (the SDK's default is 10 more).
+        Assert.Equal((0, 0), (sqs.MaxStaleConnectionRetries, s3.MaxStaleConnectionRetries));
         // SQS long polls last up to 20 s: an attempt must outlast one.
         Assert.True(sqs.Timeout > TimeSpan.FromSeconds(20), $"SQS attempt timeout {sqs.Timeout}");
     }

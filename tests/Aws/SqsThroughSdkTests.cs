@@ -6,6 +6,8 @@ using Amazon.SQS.Model;
 using ImageRec.Common.Aws;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Infrastructure.Chaos;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageRec.Tests.Aws;
 
@@ -38,6 +40,25 @@ public sealed class SqsThroughSdkTests(AwsEmulatorFixture emulator)
         Assert.Equal(url, (await _sqs.GetQueueUrlAsync(name, ct)).QueueUrl);
         Assert.Equal(url, await _sqs.ResolveQueueUrlAsync(name, ct));
         Assert.Equal(url, await _sqs.ResolveQueueUrlAsync(url, ct));
+    }
+
+    [Fact]
+    public async Task A_send_whose_connection_keeps_dropping_is_tried_MaxErrorRetry_plus_one_times_and_no_more()
+    {
+        var ct = TestTimeout;
+        var url = await NewQueueAsync("drops");
+        await using var proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
+        await using var clients = AwsClients.For(proxy.Address);
+        var sqs = clients.GetRequiredService<IAmazonSQS>();
+        proxy.Mode = FaultMode.Drop;
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => sqs.SendMessageAsync(url, "dropped", ct));
+
+        Assert.True(TransientAwsErrors.IsTransient(error, ct), error.ToString());
+        // Reset connections count against the one retry limit (no stale-connection retries beside it) ...
+        Assert.Equal(AwsServiceCollectionExtensions.SqsMaxErrorRetry + 1, proxy.Faulted);
+        // ... and every other drop came after the emulator took the message: the duplicates the worker absorbs.
+        Assert.Equal((AwsServiceCollectionExtensions.SqsMaxErrorRetry + 1) / 2, await _sqs.CountAsync(url, QueueAttributeName.ApproximateNumberOfMessages));
     }
 
     [Fact]
