@@ -72,6 +72,8 @@ public sealed class SqsThroughSdkTests(AwsEmulatorFixture emulator)
         var deleted = await Assert.ThrowsAsync<QueueDoesNotExistException>(() => _sqs.SendMessageAsync(url, "x", ct));
 
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        // The code the operator reports for a pool whose queue is gone (the SDK takes SQS's query-compatible code).
+        Assert.Equal("AWS.SimpleQueueService.NonExistentQueue", missing.ErrorCode);
         Assert.False(TransientAwsErrors.IsTransient(missing, ct));
         Assert.False(TransientAwsErrors.IsTransient(deleted, ct));
     }
