@@ -100,7 +100,7 @@ chart-lint: deps
 	    echo "ok  $$($$helm version --short)  $${values:-default values}"; \
 	  done; done
 
-# BenchmarkDotNet micro-benchmarks (bench/ImageRec.Benchmarks): decode, preprocess, inference, SigV4, scaling.
+# BenchmarkDotNet micro-benchmarks (bench/ImageRec.Benchmarks): decode, preprocess, inference, scaling.
 # The default (every bench, short job) takes a few minutes on 2 cores; override, e.g.
 #   make bench BENCH_ARGS="--filter '*Preprocess*'"      or      make bench BENCH_ARGS="--list flat"
 # Reports (markdown, csv, html) go to $(BENCH_ARTIFACTS)/results.

@@ -1,17 +1,18 @@
+using ImageRec.Common.Aws;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ImageRec.WebTier;
 
 /// <summary>
-/// S3 or SQS failing under a request is not the client's fault and is usually brief: answer 503 with
-/// Retry-After and a problem+json body instead of a bare 500. Nothing was enqueued without its image
+/// S3 or SQS failing under a request for a reason that usually passes (<see cref="TransientAwsErrors"/>) is not the
+/// client's fault: answer 503 with Retry-After and a problem+json body instead of a bare 500. Nothing was enqueued without its image
 /// being stored first, so retrying is safe.
 /// </summary>
 public sealed class DependencyFailureHandler(IProblemDetailsService problems, ILogger<DependencyFailureHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!DependencyErrors.IsDependencyFailure(exception, context.RequestAborted))
+        if (!TransientAwsErrors.IsTransient(exception, context.RequestAborted))
             return false;
 
         logger.LogWarning("Request failed on a dependency: {Error}", exception.Message);

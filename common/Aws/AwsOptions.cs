@@ -1,17 +1,15 @@
-using ImageRec.Common.Aws.Sqs;
-
 namespace ImageRec.Common.Aws;
 
 /// <summary>
-/// AWS settings, bound from the <c>Aws</c> configuration section
-/// (<c>Aws:Region</c>, <c>Aws:ServiceUrl</c>, <c>Aws:AccessKeyId</c>, <c>Aws:SecretAccessKey</c>,
-/// <c>Aws:SessionToken</c>, <c>Aws:Sqs:*</c>).
+/// AWS settings, bound from the <c>Aws</c> configuration section (<c>Aws:Region</c>, <c>Aws:ServiceUrl</c>,
+/// <c>Aws:AccessKeyId</c>, <c>Aws:SecretAccessKey</c>, <c>Aws:SessionToken</c>): the keys the services, the Helm
+/// chart and eng/run-local.sh set. <see cref="AwsServiceCollectionExtensions"/> turns them into the SDK's own options.
 /// </summary>
 public sealed class AwsOptions
 {
     public const string SectionName = "Aws";
 
-    /// <summary>Region used for endpoints and signing.</summary>
+    /// <summary>Region of the endpoints and of signing.</summary>
     public string Region { get; set; } = "us-east-1";
 
     /// <summary>
@@ -27,19 +25,5 @@ public sealed class AwsOptions
 
     public string? SessionToken { get; set; }
 
-    public SqsClientOptions Sqs { get; set; } = new();
-
     public bool HasStaticCredentials => !string.IsNullOrEmpty(AccessKeyId) && !string.IsNullOrEmpty(SecretAccessKey);
-
-    /// <summary>The SQS endpoint requests are POSTed to.</summary>
-    public Uri GetSqsEndpoint()
-    {
-        if (!string.IsNullOrEmpty(ServiceUrl))
-        {
-            return new Uri(ServiceUrl, UriKind.Absolute);
-        }
-        // https://docs.aws.amazon.com/general/latest/gr/sqs-service.html
-        var domain = Region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
-        return new Uri($"https://sqs.{Region}.{domain}/");
-    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ImageRec.Common.Aws.Sqs;
 using ImageRec.Operator.Entities;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Status;
@@ -120,10 +119,10 @@ public sealed class PoolAutoscaler(
         {
             return (await depths.ReadAsync(pool.Spec.Queue, cancellationToken), null);
         }
-        catch (SqsException e)
+        catch (QueueDepthUnavailableException e)
         {
-            metrics.ReconcileErrors.Add(1, new("kind", "queue"), new("reason", e.ErrorCode));
-            return (null, $"{e.ErrorCode}: {e.ErrorMessage}");
+            metrics.ReconcileErrors.Add(1, new("kind", "queue"), new("reason", e.Reason));
+            return (null, $"{e.Reason}: {e.Message}");
         }
     }
 }

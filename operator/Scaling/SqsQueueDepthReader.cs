@@ -1,60 +1,79 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Amazon;
+using Amazon.Runtime.Credentials;
+using Amazon.SQS;
+using Amazon.SQS.Model;
 using ImageRec.Common.Aws;
-using ImageRec.Common.Aws.Credentials;
-using ImageRec.Common.Aws.Signing;
-using ImageRec.Common.Aws.Sqs;
 using ImageRec.Operator.Entities;
 using Microsoft.Extensions.Options;
 
 namespace ImageRec.Operator.Scaling;
 
 /// <summary>
-/// GetQueueAttributes for ApproximateNumberOfMessages, …NotVisible and …Delayed — the one SQS call
-/// the operator makes (its IAM policy allows nothing else). Pools may live in different regions or
-/// point at an emulator, so there is one client per (region, endpoint), sharing the operator's
-/// credentials.
+/// GetQueueAttributes for ApproximateNumberOfMessages, …NotVisible and …Delayed — the one SQS call the operator
+/// makes (its IAM policy allows nothing else) — through the AWS SDK. Pools may live in different regions or point
+/// at an emulator, so there is one client per (region, endpoint), all with the operator's credentials and the
+/// services' SQS retry settings (<see cref="AwsServiceCollectionExtensions.ConfigureSqs"/>).
+/// A counter missing from the answer, or not a count, fails the read: scaling on a made-up 0 could remove every
+/// worker while the queue is full.
 /// </summary>
-public sealed class SqsQueueDepthReader(
-    IHttpClientFactory httpClients,
-    IAwsCredentialsSource credentials,
-    IAwsRequestSigner signer,
-    IOptions<AwsOptions> defaults,
-    TimeProvider time,
-    ILoggerFactory loggers) : IQueueDepthReader
+public sealed class SqsQueueDepthReader(IOptions<AwsOptions> defaults, TimeProvider time) : IQueueDepthReader, IDisposable
 {
     private static readonly string[] Attributes =
     [
-        SqsQueueAttributeNames.ApproximateNumberOfMessages,
-        SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible,
-        SqsQueueAttributeNames.ApproximateNumberOfMessagesDelayed,
+        QueueAttributeName.ApproximateNumberOfMessages,
+        QueueAttributeName.ApproximateNumberOfMessagesNotVisible,
+        QueueAttributeName.ApproximateNumberOfMessagesDelayed,
     ];
 
-    private readonly ConcurrentDictionary<(string Region, string? Endpoint), ISqsClient> _clients = new();
+    private readonly ConcurrentDictionary<(string Region, string? Endpoint), Lazy<IAmazonSQS>> _clients = new();
 
     public async Task<QueueDepth> ReadAsync(QueueSpec queue, CancellationToken cancellationToken)
     {
-        var client = _clients.GetOrAdd((queue.Region, string.IsNullOrWhiteSpace(queue.Endpoint) ? defaults.Value.ServiceUrl : queue.Endpoint), Create);
-        var values = await client.GetQueueAttributesAsync(queue.Url, Attributes, cancellationToken);
+        var key = (queue.Region, string.IsNullOrWhiteSpace(queue.Endpoint) ? defaults.Value.ServiceUrl : queue.Endpoint);
+        var client = _clients.GetOrAdd(key, k => new Lazy<IAmazonSQS>(() => Create(k.Region, k.Endpoint))).Value;
+        Dictionary<string, string>? values;
+        try
+        {
+            values = (await client.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queue.Url, AttributeNames = [.. Attributes] },
+                cancellationToken)).Attributes;
+        }
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+        {
+            throw new QueueDepthUnavailableException(AwsCallFailures.Code(e), e.Message, e);
+        }
         return new QueueDepth(Count(values, Attributes[0]), Count(values, Attributes[1]), Count(values, Attributes[2]), time.GetUtcNow());
     }
 
-    private ISqsClient Create((string Region, string? Endpoint) key)
+    private AmazonSQSClient Create(string region, string? endpoint)
     {
-        var options = defaults.Value;
-        var poolOptions = new AwsOptions
+        var config = new AmazonSQSConfig();
+        if (string.IsNullOrWhiteSpace(endpoint))
         {
-            Region = key.Region,
-            ServiceUrl = key.Endpoint,
-            AccessKeyId = options.AccessKeyId,
-            SecretAccessKey = options.SecretAccessKey,
-            SessionToken = options.SessionToken,
-            Sqs = options.Sqs,
-        };
-        return new SqsClient(httpClients.CreateClient(nameof(SqsQueueDepthReader)), credentials, signer,
-            Options.Create(poolOptions), time, loggers.CreateLogger<SqsClient>());
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+        else
+        {
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = region;
+        }
+        AwsServiceCollectionExtensions.ConfigureSqs(config);
+        var credentials = AwsServiceCollectionExtensions.StaticCredentials(defaults.Value) ?? DefaultAWSCredentialsIdentityResolver.GetCredentials();
+        return new AmazonSQSClient(credentials, config);
     }
 
-    private static long Count(IReadOnlyDictionary<string, string> values, string name) =>
-        values.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
+    /// <summary>The counter's value; a missing or garbled one fails the whole read (never a silent 0).</summary>
+    private static long Count(Dictionary<string, string>? values, string name) =>
+        values is not null && values.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            ? count
+            : throw new QueueDepthUnavailableException("IncompleteAttributes",
+                values is not null && values.TryGetValue(name, out var garbled)
+                    ? $"GetQueueAttributes answered {name} = \"{garbled}\", not a count"
+                    : $"GetQueueAttributes answered without {name}");
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated)) client.Value.Dispose();
+    }
 }

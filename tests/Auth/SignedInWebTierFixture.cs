@@ -30,7 +30,7 @@ public sealed class SignedInWebTierFixture : IAsyncLifetime
         await _emulator.InitializeAsync();
         var queue = AwsEmulatorFixture.UniqueName("requests");
         var results = AwsEmulatorFixture.UniqueName("results");
-        await _emulator.CreateSqsClient().CreateQueueAsync(queue, null, CancellationToken.None);
+        await _emulator.CreateSqsClient().NewQueueAsync(queue);
         await S3.PutBucketAsync(InputBucket);
         await S3.PutBucketAsync(results);
         Storage = WebTierProcess.OnEmulator(_emulator.ServiceUrl, queue, InputBucket, results);

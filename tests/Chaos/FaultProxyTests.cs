@@ -3,7 +3,9 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using ImageRec.Common.Aws;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,39 +19,48 @@ namespace ImageRec.Tests.Chaos;
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class FaultProxyTests(AwsEmulatorFixture emulator) : IAsyncLifetime
 {
-    private readonly ISqsClient _direct = emulator.CreateSqsClient();
+    private readonly IAmazonSQS _direct = emulator.CreateSqsClient();
     private readonly IAmazonS3 _directS3 = emulator.CreateS3Client();
     private FaultProxy _proxy = null!;
     private ServiceProvider _clients = null!;
+    private AmazonSQSClient _sqsOnce = null!;
     private string _queue = "";
     private string _bucket = "";
 
-    private ISqsClient Sqs => _clients.GetRequiredService<ISqsClient>();
+    /// <summary>
+    /// The services' SQS client settings without their retries: each fault reaches the test as one attempt sees it
+    /// (with them, a dropped SendMessage would be sent again, which is the point of the proxy's figures elsewhere).
+    /// </summary>
+    private IAmazonSQS Sqs => _sqsOnce;
     private IAmazonS3 S3 => _clients.GetRequiredService<IAmazonS3>();
 
     public async Task InitializeAsync()
     {
         _proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
         _clients = AwsClients.For(_proxy.Address);
-        _queue = await _direct.CreateQueueAsync(AwsEmulatorFixture.UniqueName("proxy"), null, CancellationToken.None);
+        var config = new AmazonSQSConfig { ServiceURL = _proxy.Address.ToString(), AuthenticationRegion = "us-east-1" };
+        AwsServiceCollectionExtensions.ConfigureSqs(config);
+        config.MaxErrorRetry = 0;
+        _sqsOnce = new AmazonSQSClient(new BasicAWSCredentials("local", "local"), config);
+        _queue = await _direct.NewQueueAsync(AwsEmulatorFixture.UniqueName("proxy"));
         _bucket = AwsEmulatorFixture.UniqueName("proxy");
         await _directS3.PutBucketAsync(_bucket);
     }
 
     public async Task DisposeAsync()
     {
+        _sqsOnce.Dispose();
         await _clients.DisposeAsync();
         await _proxy.DisposeAsync();
     }
 
-    private async Task<long> MessagesAsync() => long.Parse((await _direct.GetQueueAttributesAsync(_queue,
-        [SqsQueueAttributeNames.ApproximateNumberOfMessages], CancellationToken.None))[SqsQueueAttributeNames.ApproximateNumberOfMessages]);
+    private Task<long> MessagesAsync() => _direct.CountAsync(_queue, QueueAttributeName.ApproximateNumberOfMessages);
 
     [Fact]
     public async Task Pass_through_forwards_sqs_and_s3_unchanged()
     {
-        await Sqs.SendMessageAsync(_queue, "through the proxy", null, CancellationToken.None);
-        var received = await Sqs.ReceiveMessagesAsync(_queue, new SqsReceiveOptions { WaitTimeSeconds = 1 }, CancellationToken.None);
+        await Sqs.SendMessageAsync(_queue, "through the proxy", CancellationToken.None);
+        var received = await Sqs.ReceiveAsync(_queue, max: 1, waitSeconds: 1);
         Assert.Equal("through the proxy", Assert.Single(received).Body);
 
         var bytes = File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", "img_00.jpg"));
@@ -69,10 +80,10 @@ public sealed class FaultProxyTests(AwsEmulatorFixture emulator) : IAsyncLifetim
     {
         _proxy.Mode = FaultMode.Errors;
 
-        var sqs = await Assert.ThrowsAsync<SqsException>(() => Sqs.SendMessageAsync(_queue, "refused", null, CancellationToken.None));
+        var sqs = await Assert.ThrowsAsync<AmazonSQSException>(() => Sqs.SendMessageAsync(_queue, "refused", CancellationToken.None));
         Assert.Equal("ServiceUnavailable", sqs.ErrorCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, sqs.StatusCode);
-        Assert.True(sqs.IsTransient);
+        Assert.True(TransientAwsErrors.IsTransient(sqs, CancellationToken.None));
 
         // The services' S3 client, without its retries (they would only repeat the same answer, with backoff).
         using var once = new AmazonS3Client(new BasicAWSCredentials("local", "local"),
@@ -80,6 +91,7 @@ public sealed class FaultProxyTests(AwsEmulatorFixture emulator) : IAsyncLifetim
         var s3 = await Assert.ThrowsAsync<AmazonS3Exception>(() => once.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = "refused", ContentBody = "x" }));
         Assert.Equal("SlowDown", s3.ErrorCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, s3.StatusCode);
+        Assert.True(TransientAwsErrors.IsTransient(s3, CancellationToken.None));
 
         Assert.Equal(0, await MessagesAsync());
         await Assert.ThrowsAsync<AmazonS3Exception>(() => _directS3.GetObjectMetadataAsync(_bucket, "refused"));
@@ -92,7 +104,7 @@ public sealed class FaultProxyTests(AwsEmulatorFixture emulator) : IAsyncLifetim
         _proxy.Mode = FaultMode.Latency;
 
         var clock = Stopwatch.StartNew();
-        await Sqs.SendMessageAsync(_queue, "late", null, CancellationToken.None);
+        await Sqs.SendMessageAsync(_queue, "late", CancellationToken.None);
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(700), $"answered after {clock.ElapsedMilliseconds} ms");
         Assert.Equal(1, await MessagesAsync());
     }
@@ -103,13 +115,13 @@ public sealed class FaultProxyTests(AwsEmulatorFixture emulator) : IAsyncLifetim
         _proxy.Mode = FaultMode.Drop;
 
         // Mid-request: the emulator never sees it.
-        var before = await Assert.ThrowsAsync<SqsException>(() => Sqs.SendMessageAsync(_queue, "lost", null, CancellationToken.None));
-        Assert.Equal(SqsErrorCodes.NetworkError, before.ErrorCode);
+        var before = await Assert.ThrowsAnyAsync<Exception>(() => Sqs.SendMessageAsync(_queue, "lost", CancellationToken.None));
+        Assert.True(TransientAwsErrors.IsTransient(before, CancellationToken.None), before.ToString());
         Assert.Equal(0, await MessagesAsync());
 
-        // Mid-response: the client sees the same failure, but the message was sent.
-        var after = await Assert.ThrowsAsync<SqsException>(() => Sqs.SendMessageAsync(_queue, "sent anyway", null, CancellationToken.None));
-        Assert.Equal(SqsErrorCodes.NetworkError, after.ErrorCode);
+        // Mid-response: the client sees the same kind of failure, but the message was sent.
+        var after = await Assert.ThrowsAnyAsync<Exception>(() => Sqs.SendMessageAsync(_queue, "sent anyway", CancellationToken.None));
+        Assert.True(TransientAwsErrors.IsTransient(after, CancellationToken.None), after.ToString());
         Assert.Equal(1, await MessagesAsync());
         Assert.Equal(2, _proxy.Faulted);
     }
@@ -121,7 +133,7 @@ public sealed class FaultProxyTests(AwsEmulatorFixture emulator) : IAsyncLifetim
         _proxy.Mode = FaultMode.Errors;
 
         await S3.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = "still-works", ContentBody = "x" });
-        await Assert.ThrowsAsync<SqsException>(() => Sqs.SendMessageAsync(_queue, "refused", null, CancellationToken.None));
+        await Assert.ThrowsAsync<AmazonSQSException>(() => Sqs.SendMessageAsync(_queue, "refused", CancellationToken.None));
         Assert.Equal(1, _proxy.Faulted);
     }
 }

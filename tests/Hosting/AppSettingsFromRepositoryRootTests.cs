@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
 using ImageRec.Tests.Infrastructure;
 
 namespace ImageRec.Tests.Hosting;
@@ -20,7 +20,7 @@ public sealed class AppSettingsFromRepositoryRootTests(AwsEmulatorFixture emulat
     public async Task A_service_started_from_the_repository_root_reads_its_appsettings_json(string project)
     {
         var sqs = emulator.CreateSqsClient();
-        var queue = await sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("requests"), null, CancellationToken.None);
+        var queue = await sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("requests"));
         var port = FreePorts.One();
         var scratch = Directory.CreateTempSubdirectory("imagerec-appsettings-").FullName;
         var (arguments, environment) = await SettingsAsync(project, queue, port, scratch);
@@ -79,12 +79,11 @@ public sealed class AppSettingsFromRepositoryRootTests(AwsEmulatorFixture emulat
     }
 
     /// <summary>Sends a message and waits until a worker has received it (it is in flight then): proof that it polls.</summary>
-    private static async Task WaitUntilReceivedAsync(ISqsClient sqs, string queue)
+    private static async Task WaitUntilReceivedAsync(IAmazonSQS sqs, string queue)
     {
-        await sqs.SendMessageAsync(queue, "not a job", null, CancellationToken.None);
+        await sqs.SendMessageAsync(queue, "not a job", CancellationToken.None);
         var clock = Stopwatch.StartNew();
-        string[] inFlight = [SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible];
-        while ((await sqs.GetQueueAttributesAsync(queue, inFlight, CancellationToken.None))[inFlight[0]] == "0")
+        while (await sqs.CountAsync(queue, QueueAttributeName.ApproximateNumberOfMessagesNotVisible) == 0)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the worker received nothing within 30 s");
             await Task.Delay(100);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Amazon.S3;
+using Amazon.SQS;
 using ImageRec.Common.Aws;
-using ImageRec.Common.Aws.Sqs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -41,7 +41,7 @@ public sealed class AwsEmulatorFixture : IAsyncLifetime
     /// <summary>A provider built with <c>AddImageRecAws(Configuration)</c> (plus logging).</summary>
     public IServiceProvider Services => _services ?? throw new InvalidOperationException("The emulator fixture is not initialised.");
 
-    public ISqsClient CreateSqsClient() => Services.GetRequiredService<ISqsClient>();
+    public IAmazonSQS CreateSqsClient() => Services.GetRequiredService<IAmazonSQS>();
 
     public IAmazonS3 CreateS3Client() => Services.GetRequiredService<IAmazonS3>();
 

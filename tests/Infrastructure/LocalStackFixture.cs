@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
 using ImageRec.LoadGen;
 using ImageRec.Tests.Infrastructure.Chaos;
 using Microsoft.Extensions.DependencyInjection;
@@ -127,13 +127,14 @@ public class LocalStackFixture : IAsyncLifetime
     /// <summary>Messages in a queue as the emulator counts them: waiting, being worked on, delayed.</summary>
     public async Task<(long Visible, long InFlight, long Delayed)> QueueDepthAsync(string queueName)
     {
-        var sqs = _emulatorClients.Value.GetRequiredService<ISqsClient>();
-        var url = await sqs.GetQueueUrlAsync(queueName, CancellationToken.None);
-        var attributes = await sqs.GetQueueAttributesAsync(url, [SqsQueueAttributeNames.ApproximateNumberOfMessages,
-            SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible, SqsQueueAttributeNames.ApproximateNumberOfMessagesDelayed], CancellationToken.None);
-        long Count(string name) => attributes.TryGetValue(name, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
-        return (Count(SqsQueueAttributeNames.ApproximateNumberOfMessages), Count(SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible),
-            Count(SqsQueueAttributeNames.ApproximateNumberOfMessagesDelayed));
+        var sqs = _emulatorClients.Value.GetRequiredService<IAmazonSQS>();
+        var url = (await sqs.GetQueueUrlAsync(queueName, CancellationToken.None)).QueueUrl;
+        var attributes = (await sqs.GetQueueAttributesAsync(url, [QueueAttributeName.ApproximateNumberOfMessages,
+            QueueAttributeName.ApproximateNumberOfMessagesNotVisible, QueueAttributeName.ApproximateNumberOfMessagesDelayed], CancellationToken.None)).Attributes;
+        // A counter missing from the answer fails the test rather than reading as an empty queue.
+        long Count(string name) => long.Parse(attributes[name], CultureInfo.InvariantCulture);
+        return (Count(QueueAttributeName.ApproximateNumberOfMessages), Count(QueueAttributeName.ApproximateNumberOfMessagesNotVisible),
+            Count(QueueAttributeName.ApproximateNumberOfMessagesDelayed));
     }
 
     /// <summary>Waits up to 30 s for a queue to hold nothing; returns its depth then.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using ImageRec.Common.Aws.Sqs;
 using ImageRec.Operator.Entities;
 using k8s.Models;
 using ImageRec.Operator.Observability;
@@ -15,7 +14,7 @@ public sealed class PoolAutoscalerTests
     private sealed class ScriptedQueue : IQueueDepthReader
     {
         public QueueDepth? Next { get; set; }
-        public SqsException? Error { get; set; }
+        public QueueDepthUnavailableException? Error { get; set; }
 
         public Task<QueueDepth> ReadAsync(QueueSpec queue, CancellationToken cancellationToken) =>
             Error is not null ? Task.FromException<QueueDepth>(Error) : Task.FromResult(Next!);
@@ -120,7 +119,7 @@ public sealed class PoolAutoscalerTests
         Assert.Equal(4, _workers.Replicas);
         var reachableSince = Condition("QueueReachable").LastTransitionTime;
 
-        _queue.Error = new SqsException("AccessDenied", "not authorized to perform sqs:GetQueueAttributes", System.Net.HttpStatusCode.Forbidden, isTransient: false);
+        _queue.Error = new QueueDepthUnavailableException("AccessDenied", "not authorized to perform sqs:GetQueueAttributes");
         _clock.Now = _clock.Now.AddMinutes(5);
         await autoscaler.TickAsync(_pool, CancellationToken.None);
         await autoscaler.TickAsync(_pool, CancellationToken.None);

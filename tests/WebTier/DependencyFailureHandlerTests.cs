@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3;
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
 using ImageRec.WebTier;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +12,8 @@ namespace ImageRec.Tests.WebTier;
 
 /// <summary>
 /// Every way an S3 or SQS failure reaches a request (the failures the chaos tests provoke) becomes a 503
-/// with Retry-After and a problem+json reason; the caller's own faults and bugs are left to the default handling.
+/// with Retry-After and a problem+json reason; the caller's own faults, bugs and lasting refusals (a missing permission)
+/// are left to the default handling.
 /// </summary>
 public sealed class DependencyFailureHandlerTests
 {
@@ -21,7 +22,7 @@ public sealed class DependencyFailureHandlerTests
 
     private static Exception Failure(string kind) => kind switch
     {
-        "SQS ServiceUnavailable" => new SqsException("ServiceUnavailable", "temporary failure", HttpStatusCode.ServiceUnavailable, isTransient: true),
+        "SQS ServiceUnavailable" => new AmazonSQSException("temporary failure", ErrorType.Receiver, "ServiceUnavailable", "request-id", HttpStatusCode.ServiceUnavailable),
         "S3 SlowDown" => new AmazonS3Exception("Please reduce your request rate.", ErrorType.Receiver, "SlowDown", "request-id", HttpStatusCode.ServiceUnavailable),
         // What AWSSDK.S3 throws when the connection is reset on its last retry.
         "S3 connection reset" => new IOException("Unable to read data from the transport connection: Connection reset by peer."),
@@ -55,11 +56,14 @@ public sealed class DependencyFailureHandlerTests
     }
 
     [Fact]
-    public async Task The_callers_own_faults_and_bugs_are_not_called_dependency_failures()
+    public async Task The_callers_own_faults_bugs_and_lasting_refusals_are_not_called_dependency_failures()
     {
         var (handler, context) = Create();
         Assert.False(await handler.TryHandleAsync(context, new BadHttpRequestException("Unexpected end of request content."), CancellationToken.None));
         Assert.False(await handler.TryHandleAsync(context, new InvalidOperationException("a bug"), CancellationToken.None));
+        // Refused for good (a missing permission): retrying later will not help, so no 503 with Retry-After.
+        Assert.False(await handler.TryHandleAsync(context,
+            new AmazonSQSException("not authorized to perform sqs:SendMessage", ErrorType.Sender, "AccessDenied", "request-id", HttpStatusCode.Forbidden), CancellationToken.None));
 
         // The caller hung up: nobody to answer.
         using var aborted = new CancellationTokenSource();

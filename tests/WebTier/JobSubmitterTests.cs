@@ -2,7 +2,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using ImageRec.Common.Aws;
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using ImageRec.Common.Imaging;
@@ -25,7 +25,7 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
 {
     private const string Owner = "tester";
     private readonly IAmazonS3 _directS3 = emulator.CreateS3Client();
-    private readonly ISqsClient _directSqs = emulator.CreateSqsClient();
+    private readonly IAmazonSQS _directSqs = emulator.CreateSqsClient();
     private readonly StorageOptions _storage = new() { InputBucket = AwsEmulatorFixture.UniqueName("input"), ResultBucket = AwsEmulatorFixture.UniqueName("results") };
     private FaultProxy _proxy = null!;
     private ServiceProvider _services = null!;
@@ -37,7 +37,7 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
     {
         await _directS3.PutBucketAsync(_storage.InputBucket);
         await _directS3.PutBucketAsync(_storage.ResultBucket);
-        _queueUrl = await _directSqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("requests"), null, CancellationToken.None);
+        _queueUrl = await _directSqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("requests"));
         _proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
         _services = new ServiceCollection()
             .AddLogging()
@@ -46,6 +46,7 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
             .AddSingleton<IAmazonS3>(new AmazonS3Client(new BasicAWSCredentials("local", "local"),
                 new AmazonS3Config { ServiceURL = _proxy.Address.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 }))
             .AddImageRecAws(AwsClients.Configuration(_proxy.Address))
+            .AddSingleton(TimeProvider.System)
             .Configure<QueueOptions>(o => o.RequestQueue = _queueUrl)
             .Configure<StorageOptions>(o => { o.InputBucket = _storage.InputBucket; o.ResultBucket = _storage.ResultBucket; })
             .AddSingleton<WebTierMetrics>()
@@ -78,8 +79,7 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
     private async Task<int> StoredImagesAsync() =>
         (await _directS3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _storage.InputBucket, Prefix = Owner + "/" })).S3Objects?.Count ?? 0;
 
-    private async Task<long> QueuedJobsAsync() => long.Parse((await _directSqs.GetQueueAttributesAsync(_queueUrl,
-        [SqsQueueAttributeNames.ApproximateNumberOfMessages], CancellationToken.None))[SqsQueueAttributeNames.ApproximateNumberOfMessages]);
+    private Task<long> QueuedJobsAsync() => _directSqs.CountAsync(_queueUrl, QueueAttributeName.ApproximateNumberOfMessages);
 
     [Fact]
     public async Task An_upload_whose_job_cannot_be_queued_is_refused_and_its_stored_image_removed()
@@ -87,7 +87,7 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
         _proxy.Targets = AwsErrorResponses.IsSqs;
         _proxy.Mode = FaultMode.Errors;
 
-        await Assert.ThrowsAsync<SqsException>(() => Submitter.SubmitAsync(Owner, Image(), TimeSpan.Zero, CancellationToken.None));
+        await Assert.ThrowsAsync<AmazonSQSException>(() => Submitter.SubmitAsync(Owner, Image(), TimeSpan.Zero, CancellationToken.None));
 
         // The image was stored before the enqueue failed; it is taken away in the background.
         var deadline = DateTime.UtcNow.AddSeconds(10);

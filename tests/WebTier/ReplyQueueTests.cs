@@ -1,4 +1,4 @@
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.WebTier.Jobs;
@@ -12,7 +12,7 @@ namespace ImageRec.Tests.WebTier;
 public sealed class ReplyQueueTests(AwsEmulatorFixture emulator) : IAsyncLifetime
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
-    private readonly ISqsClient _sqs = emulator.CreateSqsClient();
+    private readonly IAmazonSQS _sqs = emulator.CreateSqsClient();
     private ReplyQueue _replies = null!;
 
     public async Task InitializeAsync()
@@ -30,7 +30,7 @@ public sealed class ReplyQueueTests(AwsEmulatorFixture emulator) : IAsyncLifetim
 
     private Task SendReplyAsync(string jobId) => _sqs.SendMessageAsync(_replies.Url,
         ContractSerializer.Serialize(new RecognitionResult { Id = jobId, Owner = "tester", Status = JobStatus.Succeeded }),
-        delaySeconds: null, CancellationToken.None);
+        CancellationToken.None);
 
     [Fact]
     public async Task A_reply_reaches_every_request_waiting_for_the_job()

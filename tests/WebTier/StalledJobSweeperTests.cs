@@ -1,6 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.Infrastructure;
@@ -23,7 +23,7 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
     private const string Owner = "user-sweeper";
     private static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(5);
     private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
-    private readonly ISqsClient _sqs = emulator.CreateSqsClient();
+    private readonly IAmazonSQS _sqs = emulator.CreateSqsClient();
     private readonly StorageOptions _storage = new() { InputBucket = AwsEmulatorFixture.UniqueName("input"), ResultBucket = AwsEmulatorFixture.UniqueName("results") };
     private readonly MovableClock _clock = new();
     private ServiceProvider _services = null!;
@@ -40,7 +40,7 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
     {
         await _s3.PutBucketAsync(_storage.InputBucket);
         await _s3.PutBucketAsync(_storage.ResultBucket);
-        _queueUrl = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("requests"), null, CancellationToken.None);
+        _queueUrl = await _sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("requests"));
         _services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
@@ -79,7 +79,7 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
     private async Task<List<RecognitionJob>> QueuedJobsAsync()
     {
         var jobs = new List<RecognitionJob>();
-        while (await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None) is { Count: > 0 } messages)
+        while (await _sqs.ReceiveAsync(_queueUrl, waitSeconds: 1) is { Count: > 0 } messages)
             jobs.AddRange(messages.Select(m => ContractSerializer.ParseJob(m.Body)));
         return jobs;
     }

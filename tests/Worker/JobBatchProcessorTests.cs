@@ -1,12 +1,16 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.SQS;
+using Amazon.SQS.Model;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.BadInput;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
+using ImageRec.WebTier.Jobs;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
 using ImageRec.Worker.Processing;
@@ -25,7 +29,7 @@ namespace ImageRec.Tests.Worker;
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsyncLifetime
 {
-    private readonly ISqsClient _sqs = emulator.CreateSqsClient();
+    private readonly IAmazonSQS _sqs = emulator.CreateSqsClient();
     private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
     private readonly StorageOptions _storage = new()
     {
@@ -41,14 +45,14 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     {
         await _s3.PutBucketAsync(_storage.InputBucket);
         await _s3.PutBucketAsync(_storage.ResultBucket);
-        _deadLetterUrl = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("dlq"), null, CancellationToken.None);
-        var deadLetterArn = (await _sqs.GetQueueAttributesAsync(_deadLetterUrl, [SqsQueueAttributeNames.QueueArn], CancellationToken.None))[SqsQueueAttributeNames.QueueArn];
-        _queueUrl = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("requests"), new Dictionary<string, string>
+        _deadLetterUrl = await _sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("dlq"));
+        var deadLetterArn = await _sqs.AttributeAsync(_deadLetterUrl, QueueAttributeName.QueueArn);
+        _queueUrl = await _sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("requests"), new()
         {
-            [SqsQueueAttributeNames.VisibilityTimeout] = "1",
-            [SqsQueueAttributeNames.RedrivePolicy] = SqsRedrivePolicy.Create(deadLetterArn, maxReceiveCount: 2),
-        }, CancellationToken.None);
-        _replyUrl = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("reply"), null, CancellationToken.None);
+            [QueueAttributeName.VisibilityTimeout] = "1",
+            [QueueAttributeName.RedrivePolicy] = SqsTestQueues.RedrivePolicy(deadLetterArn, maxReceiveCount: 2),
+        });
+        _replyUrl = await _sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("reply"));
 
         var classifierOptions = Options.Create(new ClassifierOptions
         {
@@ -65,16 +69,16 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         return Task.CompletedTask;
     }
 
-    private JobBatchProcessor Processor(StorageOptions? storage = null, IAmazonS3? s3 = null, WorkerOptions? worker = null)
+    private JobBatchProcessor Processor(StorageOptions? storage = null, IAmazonS3? s3 = null, WorkerOptions? worker = null, IMeterFactory? meters = null)
     {
-        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        meters ??= new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         return new JobBatchProcessor(_sqs, s3 ?? _s3, _model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
             Options.Create(storage ?? _storage), Options.Create(worker ?? new WorkerOptions()),
             LanePlan.For(worker ?? new WorkerOptions(), new ClassifierOptions(), Environment.ProcessorCount), new WorkerMetrics(meters),
             TimeProvider.System, NullLogger<JobBatchProcessor>.Instance);
     }
 
-    private async Task<RecognitionJob> EnqueueAsync(byte[]? image, string fileName = "image.jpg")
+    private async Task<RecognitionJob> EnqueueAsync(byte[]? image, string fileName = "image.jpg", string? replyTo = null)
     {
         var id = Guid.CreateVersion7().ToString();
         var job = new RecognitionJob
@@ -82,21 +86,21 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
             Id = id,
             Owner = "tester",
             Input = new ObjectLocation(_storage.InputBucket, StorageOptions.InputKey("tester", id)),
-            ReplyTo = _replyUrl,
+            ReplyTo = replyTo ?? _replyUrl,
             SubmittedAt = DateTimeOffset.UtcNow,
             FileName = fileName,
         };
         if (image is not null)
             await _s3.PutObjectAsync(new PutObjectRequest { BucketName = job.Input.Bucket, Key = job.Input.Key, InputStream = new MemoryStream(image) });
-        await _sqs.SendMessageAsync(_queueUrl, ContractSerializer.Serialize(job), null, CancellationToken.None);
+        await _sqs.SendMessageAsync(_queueUrl, ContractSerializer.Serialize(job), CancellationToken.None);
         return job;
     }
 
-    private async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(int expected)
+    private async Task<IReadOnlyList<Message>> ReceiveAsync(int expected)
     {
-        var messages = new List<SqsMessage>();
+        var messages = new List<Message>();
         for (var attempt = 0; attempt < 5 && messages.Count < expected; attempt++)
-            messages.AddRange(await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None));
+            messages.AddRange(await _sqs.ReceiveAsync(_queueUrl, waitSeconds: 1));
         Assert.Equal(expected, messages.Count);
         return messages;
     }
@@ -116,10 +120,8 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
 
     private async Task<(int Visible, int InFlight)> QueueDepthAsync(string url)
     {
-        var attributes = await _sqs.GetQueueAttributesAsync(url,
-            [SqsQueueAttributeNames.ApproximateNumberOfMessages, SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible], CancellationToken.None);
-        return (int.Parse(attributes[SqsQueueAttributeNames.ApproximateNumberOfMessages]),
-                int.Parse(attributes[SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible]));
+        return ((int)await _sqs.CountAsync(url, QueueAttributeName.ApproximateNumberOfMessages),
+                (int)await _sqs.CountAsync(url, QueueAttributeName.ApproximateNumberOfMessagesNotVisible));
     }
 
     private static byte[] TestImage(string file) => File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", file));
@@ -150,9 +152,9 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         Assert.Null(await ResultAsync(missing));
 
         // All five replied, all five deleted.
-        var replies = new List<SqsMessage>();
+        var replies = new List<Message>();
         for (var attempt = 0; attempt < 5 && replies.Count < 5; attempt++)
-            replies.AddRange(await _sqs.ReceiveMessagesAsync(_replyUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None));
+            replies.AddRange(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1));
         Assert.Equal(
             good.Append(corrupt).Append(missing).Select(j => j.Id).Order(),
             replies.Select(r => ContractSerializer.ParseResult(r.Body).Id).Order());
@@ -168,7 +170,7 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         var expected = ExpectedLabel.Load()[5];
         var job = await EnqueueAsync(TestImage(expected.File), expected.File);
 
-        // The results bucket does not exist: S3 refuses the write, as it would during an outage.
+        // The results bucket does not exist: S3 refuses the write (not transient), and the message is left as it is.
         var broken = new StorageOptions { InputBucket = _storage.InputBucket, ResultBucket = AwsEmulatorFixture.UniqueName("absent") };
         await Processor(broken).ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None);
         Assert.Equal((0, 1), await QueueDepthAsync(_queueUrl));
@@ -186,7 +188,7 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     [Fact]
     public async Task A_message_that_is_not_a_job_is_left_alone_and_ends_in_the_dead_letter_queue()
     {
-        await _sqs.SendMessageAsync(_queueUrl, "{\"hello\":\"world\"}", null, CancellationToken.None);
+        await _sqs.SendMessageAsync(_queueUrl, "{\"hello\":\"world\"}", CancellationToken.None);
 
         for (var receive = 1; receive <= 2; receive++)
         {
@@ -196,8 +198,8 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         }
 
         // maxReceiveCount is 2: the receive after the second visibility timeout moves it to the DLQ.
-        Assert.Empty(await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None));
-        var dead = await _sqs.ReceiveMessagesAsync(_deadLetterUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None);
+        Assert.Empty(await _sqs.ReceiveAsync(_queueUrl, waitSeconds: 1));
+        var dead = await _sqs.ReceiveAsync(_deadLetterUrl, waitSeconds: 1);
         Assert.Equal("{\"hello\":\"world\"}", Assert.Single(dead).Body);
     }
 
@@ -216,20 +218,19 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
             Labels = [new LabelScore(expected.Index, expected.Label, 0.9f)], CompletedAt = DateTimeOffset.UnixEpoch,
         });
         await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _storage.ResultBucket, Key = StorageOptions.ResultKey(job.Owner, job.Id), ContentBody = earlier });
-        var withCount = new SqsReceiveOptions { MaxNumberOfMessages = 1, WaitTimeSeconds = 1, MessageSystemAttributeNames = [SqsMessageSystemAttributeNames.ApproximateReceiveCount] };
-        var redelivered = Assert.Single(await _sqs.ReceiveMessagesAsync(_queueUrl, withCount, CancellationToken.None));
+        var redelivered = Assert.Single(await _sqs.ReceiveAsync(_queueUrl, max: 1, waitSeconds: 1, withReceiveCount: true));
         if (delivery == 2)
         {
             await Task.Delay(TimeSpan.FromSeconds(1.2));
-            redelivered = Assert.Single(await _sqs.ReceiveMessagesAsync(_queueUrl, withCount, CancellationToken.None));
+            redelivered = Assert.Single(await _sqs.ReceiveAsync(_queueUrl, max: 1, waitSeconds: 1, withReceiveCount: true));
         }
-        Assert.Equal(delivery, redelivered.ApproximateReceiveCount);
+        Assert.Equal(delivery, redelivered.ApproximateReceiveCount());
 
         await Processor().ProcessAsync(_queueUrl, [redelivered], CancellationToken.None);
 
         using (var stored = await _s3.GetObjectAsync(_storage.ResultBucket, StorageOptions.ResultKey(job.Owner, job.Id)))
             Assert.Equal(earlier, await new StreamReader(stored.ResponseStream).ReadToEndAsync());
-        var reply = Assert.Single(await _sqs.ReceiveMessagesAsync(_replyUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 1 }, CancellationToken.None));
+        var reply = Assert.Single(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1));
         Assert.Equal(earlier, reply.Body);
         Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
     }
@@ -264,10 +265,10 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the worker did not take both jobs: {await QueueDepthAsync(_queueUrl)}");
                 await Task.Delay(20);
             }
-            var stolen = new List<SqsMessage>();
+            var stolen = new List<Message>();
             while (clock.Elapsed < TimeSpan.FromSeconds(30) && (await ResultAsync(jobs[^1])) is null)
             {
-                stolen.AddRange(await _sqs.ReceiveMessagesAsync(_queueUrl, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 0 }, CancellationToken.None));
+                stolen.AddRange(await _sqs.ReceiveAsync(_queueUrl));
                 await Task.Delay(100);
             }
             Assert.Empty(stolen);
@@ -288,7 +289,7 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
 
         await Processor().ProcessAsync(_queueUrl, [message], CancellationToken.None);
         var first = await ResultAsync(job);
-        // Same message processed again without a receive count to tell it was redelivered: it runs again.
+        // The same message processed again (its delete was lost): it finds its stored result, which stands.
         await Processor().ProcessAsync(_queueUrl, [message], CancellationToken.None);
         var second = await ResultAsync(job);
 
@@ -316,5 +317,98 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         }
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
         Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    /// <summary>Processes <paramref name="messages"/> until none is left for a retry, as the consumer would after its backoff.</summary>
+    private async Task RunUntilDoneAsync(JobBatchProcessor processor, IReadOnlyList<Message> messages)
+    {
+        for (var round = 1; messages.Count > 0; round++)
+        {
+            Assert.True(round <= 5, $"{messages.Count} messages still left for a retry after {round - 1} rounds");
+            messages = await processor.ProcessAsync(_queueUrl, messages, CancellationToken.None);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> ResultKeysAsync(RecognitionJob job) =>
+        (await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _storage.ResultBucket, Prefix = StorageOptions.ResultKey(job.Owner, job.Id) }))
+            .S3Objects?.Select(o => o.Key).ToArray() ?? [];
+
+    [Theory]
+    [InlineData("one batch")]
+    [InlineData("two workers at once")]
+    public async Task A_job_sent_twice_gives_one_result_and_one_reply(string arrival)
+    {
+        var expected = ExpectedLabel.Load()[3];
+        var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+        // The same job body again: a SendMessage the SDK retried after its answer was lost.
+        await _sqs.SendMessageAsync(_queueUrl, ContractSerializer.Serialize(job), CancellationToken.None);
+        var copies = await ReceiveAsync(2);
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var imagesRun = new ConcurrentQueue<int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "imagerec_worker_batch_size") l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, images, _, _) => imagesRun.Enqueue(images));
+        listener.Start();
+
+        if (arrival == "one batch")
+            await RunUntilDoneAsync(Processor(meters: meters), copies);
+        else
+            await Task.WhenAll(copies.Select(copy => RunUntilDoneAsync(Processor(meters: meters), [copy])));
+
+        var result = await ResultAsync(job);
+        Assert.Equal(JobStatus.Succeeded, result?.Status);
+        Assert.Equal([StorageOptions.ResultKey(job.Owner, job.Id)], await ResultKeysAsync(job));
+        var reply = ContractSerializer.ParseResult(Assert.Single(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1)).Body);
+        Assert.Equal((job.Id, result!.CompletedAt), (reply.Id, reply.CompletedAt));
+        Assert.Empty(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1));
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+        // In one batch the model ran the job once; two workers at once may both run it, but only one result stands.
+        if (arrival == "one batch") Assert.Equal(1, imagesRun.Sum());
+    }
+
+    [Fact]
+    public async Task A_job_sent_again_after_it_finished_answers_the_waiting_request_once_with_the_stored_result()
+    {
+        // The web tier's own reply queue and a request waiting on it.
+        var replies = new ReplyQueue(_sqs, Options.Create(new ReplyQueueOptions { Prefix = AwsEmulatorFixture.UniqueName("replies") + "-" }),
+            NullLogger<ReplyQueue>.Instance);
+        await replies.StartAsync(CancellationToken.None);
+        try
+        {
+            var expected = ExpectedLabel.Load()[4];
+            var job = await EnqueueAsync(TestImage(expected.File), expected.File, replyTo: replies.Url);
+            using var waiting = replies.Register(job.Id);
+
+            await RunUntilDoneAsync(Processor(), await ReceiveAsync(1));
+            var answer = await waiting.Reply.WaitAsync(TimeSpan.FromSeconds(20));
+            // The same job body again, after the first copy finished: the sweeper, or a late retried SendMessage.
+            await _sqs.SendMessageAsync(_queueUrl, ContractSerializer.Serialize(job), CancellationToken.None);
+            await RunUntilDoneAsync(Processor(), await ReceiveAsync(1));
+
+            var stored = await ResultAsync(job);
+            Assert.Equal([StorageOptions.ResultKey(job.Owner, job.Id)], await ResultKeysAsync(job));
+            Assert.Equal(answer.CompletedAt, stored!.CompletedAt);
+            Assert.Equal(expected.Index, answer.Labels[0].Index);
+            // The second reply (the same stored result) reaches the reply queue and is dropped: nobody waits any more.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (await _sqs.CountAsync(replies.Url, QueueAttributeName.ApproximateNumberOfMessages) +
+                   await _sqs.CountAsync(replies.Url, QueueAttributeName.ApproximateNumberOfMessagesNotVisible) > 0)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the reply queue still holds the duplicate reply");
+                await Task.Delay(100);
+            }
+            Assert.Same(answer, await waiting.Reply);
+            Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+        }
+        finally
+        {
+            await replies.StopAsync(CancellationToken.None);
+            replies.Dispose();
+        }
     }
 }

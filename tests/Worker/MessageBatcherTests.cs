@@ -1,4 +1,4 @@
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Worker.Processing;
 using Microsoft.Extensions.Options;
@@ -9,14 +9,12 @@ namespace ImageRec.Tests.Worker;
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class MessageBatcherTests(AwsEmulatorFixture emulator)
 {
-    private readonly ISqsClient _sqs = emulator.CreateSqsClient();
+    private readonly IAmazonSQS _sqs = emulator.CreateSqsClient();
 
     private async Task<string> QueueWithAsync(int messages)
     {
-        var url = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("batch"), null, CancellationToken.None);
-        for (var sent = 0; sent < messages; sent += 10)
-            await _sqs.SendMessageBatchAsync(url, Enumerable.Range(sent, Math.Min(10, messages - sent))
-                .Select(i => new SqsSendBatchEntry($"m{i}", $"job {i}")).ToArray(), CancellationToken.None);
+        var url = await _sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("batch"));
+        await _sqs.SendAllAsync(url, [.. Enumerable.Range(0, messages).Select(i => $"job {i}")]);
         return url;
     }
 

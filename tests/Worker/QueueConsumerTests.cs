@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Amazon.S3;
 using Amazon.S3.Model;
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Infrastructure.Chaos;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
 using ImageRec.Worker.Processing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,7 +25,7 @@ namespace ImageRec.Tests.Worker;
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
 {
-    private readonly ISqsClient _sqs = emulator.CreateSqsClient();
+    private readonly IAmazonSQS _sqs = emulator.CreateSqsClient();
     private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
 
     [Fact]
@@ -33,7 +35,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         await _s3.PutBucketAsync(storage.InputBucket);
         await _s3.PutBucketAsync(storage.ResultBucket);
         var queueName = AwsEmulatorFixture.UniqueName("requests");
-        var queueUrl = await _sqs.CreateQueueAsync(queueName, null, CancellationToken.None);
+        var queueUrl = await _sqs.NewQueueAsync(queueName);
 
         var expected = ExpectedLabel.Load().Take(10).ToArray();
         var jobs = new List<(RecognitionJob Job, ExpectedLabel Expected)>();
@@ -49,8 +51,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
             jobs.Add((job, e));
         }
         // All ten go in before the consumer starts, so its first receive can bring all of them.
-        await _sqs.SendMessageBatchAsync(queueUrl,
-            jobs.Select((j, i) => new SqsSendBatchEntry(i.ToString(), ContractSerializer.Serialize(j.Job))).ToArray(), CancellationToken.None);
+        await _sqs.SendAllAsync(queueUrl, [.. jobs.Select(j => ContractSerializer.Serialize(j.Job))]);
 
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         var batchSizes = new ConcurrentQueue<int>();
@@ -85,10 +86,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
     public async Task Jobs_a_long_poll_brings_after_the_stop_signal_are_released_not_left_invisible()
     {
         var queueName = AwsEmulatorFixture.UniqueName("requests");
-        var queueUrl = await _sqs.CreateQueueAsync(queueName, new Dictionary<string, string>
-        {
-            [SqsQueueAttributeNames.VisibilityTimeout] = "120",
-        }, CancellationToken.None);
+        var queueUrl = await _sqs.NewQueueAsync(queueName, new() { [QueueAttributeName.VisibilityTimeout] = "120" });
         var workerOptions = new WorkerOptions { WaitTimeSeconds = 3 };
         var classifierOptions = new ClassifierOptions();
         // Never loaded: nothing may be processed once the stop signal came.
@@ -99,23 +97,28 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         await consumer.StartAsync(CancellationToken.None);
         await Task.Delay(TimeSpan.FromSeconds(1)); // the first long poll is waiting on the empty queue
         var stopping = consumer.StopAsync(CancellationToken.None);
-        await _sqs.SendMessageBatchAsync(queueUrl, [new SqsSendBatchEntry("0", "{}"), new SqsSendBatchEntry("1", "{}")], CancellationToken.None);
+        await _sqs.SendAllAsync(queueUrl, ["{}", "{}"]);
         await stopping;
 
         // Whatever the poll in flight took was handed back: both jobs are there for the next worker now,
         // not after the 120 s visibility timeout.
-        var attributes = await _sqs.GetQueueAttributesAsync(queueUrl,
-            [SqsQueueAttributeNames.ApproximateNumberOfMessages, SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible], CancellationToken.None);
-        Assert.Equal(("2", "0"), (attributes[SqsQueueAttributeNames.ApproximateNumberOfMessages], attributes[SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible]));
+        Assert.Equal((2L, 0L), (await _sqs.CountAsync(queueUrl, QueueAttributeName.ApproximateNumberOfMessages),
+            await _sqs.CountAsync(queueUrl, QueueAttributeName.ApproximateNumberOfMessagesNotVisible)));
     }
 
     [Fact]
     public async Task A_job_that_met_a_transient_storage_error_comes_back_after_a_short_backoff_not_the_visibility_timeout()
     {
         var storage = new StorageOptions { InputBucket = AwsEmulatorFixture.UniqueName("input"), ResultBucket = AwsEmulatorFixture.UniqueName("results") };
-        await _s3.PutBucketAsync(storage.InputBucket); // the result bucket is missing at first: writing the result fails
+        await _s3.PutBucketAsync(storage.InputBucket);
+        await _s3.PutBucketAsync(storage.ResultBucket);
+        // S3 answers SlowDown (503) to every write of a result at first: an outage longer than the SDK's own retries.
+        await using var proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
+        proxy.Targets = request => HttpMethods.IsPut(request.Method) && request.Path.StartsWithSegments("/" + storage.ResultBucket);
+        proxy.Mode = FaultMode.Errors;
+        await using var throughProxy = AwsClients.For(proxy.Address);
         var queueName = AwsEmulatorFixture.UniqueName("requests");
-        var queueUrl = await _sqs.CreateQueueAsync(queueName, new Dictionary<string, string> { [SqsQueueAttributeNames.VisibilityTimeout] = "120" }, CancellationToken.None);
+        var queueUrl = await _sqs.NewQueueAsync(queueName, new() { [QueueAttributeName.VisibilityTimeout] = "120" });
         var expected = ExpectedLabel.Load()[0];
         var id = Guid.CreateVersion7().ToString();
         var job = new RecognitionJob
@@ -124,7 +127,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
             Input = new ObjectLocation(storage.InputBucket, StorageOptions.InputKey("tester", id)),
         };
         await _s3.PutObjectAsync(new PutObjectRequest { BucketName = job.Input.Bucket, Key = job.Input.Key, FilePath = RepositoryPaths.SharedFile("testdata", "images", expected.File) });
-        await _sqs.SendMessageAsync(queueUrl, ContractSerializer.Serialize(job), null, CancellationToken.None);
+        await _sqs.SendMessageAsync(queueUrl, ContractSerializer.Serialize(job), CancellationToken.None);
 
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         var firstFailure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -133,12 +136,12 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         var workerOptions = new WorkerOptions { WaitTimeSeconds = 1, RetryBaseDelaySeconds = 2 };
         var classifierOptions = RealModel;
         using var model = await LoadedModelAsync(classifierOptions);
-        using var consumer = Consumer(queueName, storage, workerOptions, classifierOptions, model, meters);
+        using var consumer = Consumer(queueName, storage, workerOptions, classifierOptions, model, meters, throughProxy.GetRequiredService<IAmazonS3>());
         await consumer.StartAsync(CancellationToken.None);
         try
         {
             await firstFailure.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            await _s3.PutBucketAsync(storage.ResultBucket);
+            proxy.Mode = FaultMode.PassThrough;
 
             // Left alone, the job would return only after the 120 s its heartbeat last granted it.
             var result = await WaitForResultAsync(storage, job, TimeSpan.FromSeconds(30));
@@ -180,10 +183,10 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
     }
 
     private QueueConsumer Consumer(string queueName, StorageOptions storage, WorkerOptions workerOptions, ClassifierOptions classifierOptions,
-        ModelHost model, IMeterFactory meters)
+        ModelHost model, IMeterFactory meters, IAmazonS3? s3 = null)
     {
         var lanes = LanePlan.For(workerOptions, classifierOptions, processorCount: 2);
-        var processor = new JobBatchProcessor(_sqs, _s3, model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
+        var processor = new JobBatchProcessor(_sqs, s3 ?? _s3, model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
             Options.Create(storage), Options.Create(workerOptions), lanes, new WorkerMetrics(meters), TimeProvider.System,
             NullLogger<JobBatchProcessor>.Instance);
         return new QueueConsumer(_sqs, new MessageBatcher(_sqs, Options.Create(workerOptions)), processor, lanes,

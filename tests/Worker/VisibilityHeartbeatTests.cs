@@ -1,4 +1,5 @@
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
+using Amazon.SQS.Model;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
 using ImageRec.Worker.Processing;
@@ -11,16 +12,15 @@ namespace ImageRec.Tests.Worker;
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class VisibilityHeartbeatTests(AwsEmulatorFixture emulator)
 {
-    private readonly ISqsClient _sqs = emulator.CreateSqsClient();
+    private readonly IAmazonSQS _sqs = emulator.CreateSqsClient();
 
-    private Task<IReadOnlyList<SqsMessage>> ReceiveAsync(string url) =>
-        _sqs.ReceiveMessagesAsync(url, new SqsReceiveOptions { MaxNumberOfMessages = 1, WaitTimeSeconds = 0, VisibilityTimeout = 1 }, CancellationToken.None);
+    private Task<IReadOnlyList<Message>> ReceiveAsync(string url) => _sqs.ReceiveAsync(url, max: 1, visibilityTimeout: 1);
 
     [Fact]
     public async Task Held_messages_stay_invisible_while_the_heartbeat_runs_and_return_after()
     {
-        var url = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("heartbeat"), null, CancellationToken.None);
-        await _sqs.SendMessageAsync(url, "long job", null, CancellationToken.None);
+        var url = await _sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("heartbeat"));
+        await _sqs.SendMessageAsync(url, "long job", CancellationToken.None);
         var held = Assert.Single(await ReceiveAsync(url));
 
         await using (new VisibilityHeartbeat(_sqs, url, [held.ReceiptHandle], TimeSpan.FromSeconds(1), TimeProvider.System, NullLogger.Instance))
@@ -41,9 +41,9 @@ public sealed class VisibilityHeartbeatTests(AwsEmulatorFixture emulator)
     [Fact]
     public async Task A_whole_batch_stays_invisible_when_every_sqs_call_is_slow()
     {
-        var url = await _sqs.CreateQueueAsync(AwsEmulatorFixture.UniqueName("heartbeat"), null, CancellationToken.None);
-        for (var i = 0; i < 10; i++) await _sqs.SendMessageAsync(url, $"job {i}", null, CancellationToken.None);
-        var held = await _sqs.ReceiveMessagesAsync(url, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 0, VisibilityTimeout = 3 }, CancellationToken.None);
+        var url = await _sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("heartbeat"));
+        await _sqs.SendAllAsync(url, [.. Enumerable.Range(0, 10).Select(i => $"job {i}")]);
+        var held = await _sqs.ReceiveAsync(url, visibilityTimeout: 3);
         Assert.Equal(10, held.Count);
 
         // Each extension takes 0.6 s: ten of them in a row would take 6 s, past the 3 s timeout.
@@ -51,7 +51,7 @@ public sealed class VisibilityHeartbeatTests(AwsEmulatorFixture emulator)
         proxy.Latency = TimeSpan.FromMilliseconds(600);
         proxy.Mode = FaultMode.Latency;
         await using var slow = AwsClients.For(proxy.Address);
-        await using (new VisibilityHeartbeat(slow.GetRequiredService<ISqsClient>(), url, held.Select(m => m.ReceiptHandle).ToArray(),
+        await using (new VisibilityHeartbeat(slow.GetRequiredService<IAmazonSQS>(), url, held.Select(m => m.ReceiptHandle).ToArray(),
             TimeSpan.FromSeconds(3), TimeProvider.System, NullLogger.Instance))
         {
             for (var i = 0; i < 12; i++)

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using ImageRec.Common.Aws;
 
 namespace ImageRec.WebTier.Jobs;
 
@@ -41,14 +42,14 @@ public sealed class AbandonedUploads(ImageCatalog catalog, TimeProvider time, IL
                 logger.LogInformation("Removed image {Id} of a failed upload", id);
                 return;
             }
-            catch (Exception e) when (DependencyErrors.IsDependencyFailure(e, stoppingToken) && attempt < MaxAttempts)
+            catch (Exception e) when (TransientAwsErrors.IsTransient(e, stoppingToken) && attempt < MaxAttempts)
             {
                 var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, attempt - 1)));
                 logger.LogWarning("Removing image {Id} of a failed upload failed ({Error}); attempt {Attempt} of {MaxAttempts}, next in {Backoff}",
                     id, e.Message, attempt, MaxAttempts, backoff);
                 await Task.Delay(backoff, time, stoppingToken);
             }
-            catch (Exception e) when (DependencyErrors.IsDependencyFailure(e, stoppingToken))
+            catch (Exception e) when (TransientAwsErrors.IsTransient(e, stoppingToken))
             {
                 logger.LogError("Giving up removing image {Id} of a failed upload after {Attempts} attempts ({Error}); it stays listed as queued",
                     id, attempt, e.Message);

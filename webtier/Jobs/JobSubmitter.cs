@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.SQS;
+using ImageRec.Common.Aws;
 using ImageRec.Common.Aws.S3;
-using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using ImageRec.Common.Observability;
@@ -23,7 +24,7 @@ namespace ImageRec.WebTier.Jobs;
 /// </summary>
 public sealed class JobSubmitter(
     IAmazonS3 s3,
-    ISqsClient sqs,
+    IAmazonSQS sqs,
     RequestQueue requestQueue,
     ReplyQueue replies,
     ResultStore results,
@@ -177,7 +178,8 @@ public sealed class JobSubmitter(
     {
         try
         {
-            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
+            // Retried by the SDK (see AddImageRecAws): a duplicate of the job is absorbed downstream.
+            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), cancellationToken);
         }
         catch
         {
@@ -214,7 +216,7 @@ public sealed class JobSubmitter(
             var result = await results.GetResultAsync(owner, id, cancellationToken);
             return (result, result is null ? "timeout" : "s3");
         }
-        catch (Exception e) when (DependencyErrors.IsDependencyFailure(e, cancellationToken))
+        catch (Exception e) when (TransientAwsErrors.IsTransient(e, cancellationToken))
         {
             // The job is queued: an error now would make the caller upload it a second time. It gets
             // 202 and the id to poll instead.

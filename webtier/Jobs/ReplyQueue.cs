@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using ImageRec.Common.Aws;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Contracts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -13,7 +16,7 @@ namespace ImageRec.WebTier.Jobs;
 /// the result is in S3 anyway.
 /// </summary>
 public sealed partial class ReplyQueue(
-    ISqsClient sqs,
+    IAmazonSQS sqs,
     IOptions<ReplyQueueOptions> options,
     ILogger<ReplyQueue> logger) : BackgroundService, IHealthCheck
 {
@@ -27,10 +30,14 @@ public sealed partial class ReplyQueue(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var name = QueueName(options.Value.Prefix);
-        _url = await sqs.CreateQueueAsync(name, new Dictionary<string, string>
+        _url = (await sqs.CreateQueueAsync(new CreateQueueRequest
         {
-            ["MessageRetentionPeriod"] = options.Value.MessageRetentionSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, cancellationToken);
+            QueueName = name,
+            Attributes = new Dictionary<string, string>
+            {
+                [QueueAttributeName.MessageRetentionPeriod] = options.Value.MessageRetentionSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        }, cancellationToken)).QueueUrl;
         logger.LogInformation("Reply queue {QueueUrl} created", _url);
         await base.StartAsync(cancellationToken);
     }
@@ -44,9 +51,9 @@ public sealed partial class ReplyQueue(
             await sqs.DeleteQueueAsync(_url, cancellationToken);
             logger.LogInformation("Reply queue {QueueUrl} deleted", _url);
         }
-        catch (SqsException e)
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
-            logger.LogWarning("Could not delete reply queue {QueueUrl} ({Code}); its messages expire on their own", _url, e.ErrorCode);
+            logger.LogWarning("Could not delete reply queue {QueueUrl} ({Code}); its messages expire on their own", _url, AwsCallFailures.Code(e));
         }
     }
 
@@ -96,7 +103,12 @@ public sealed partial class ReplyQueue(
         {
             try
             {
-                var messages = await sqs.ReceiveMessagesAsync(Url, new SqsReceiveOptions { MaxNumberOfMessages = 10, WaitTimeSeconds = 20 }, stoppingToken);
+                var messages = await sqs.ReceiveMessagesAsync(new ReceiveMessageRequest
+                {
+                    QueueUrl = Url,
+                    MaxNumberOfMessages = SqsClientExtensions.MaxBatchSize,
+                    WaitTimeSeconds = 20,
+                }, stoppingToken);
                 if (messages.Count == 0) continue;
                 foreach (var message in messages) Dispatch(message);
                 await sqs.DeleteMessagesAsync(Url, messages.Select(m => m.ReceiptHandle).ToArray(), stoppingToken);
@@ -105,16 +117,16 @@ public sealed partial class ReplyQueue(
             {
                 break;
             }
-            catch (SqsException e)
+            catch (Exception e) when (AwsCallFailures.IsCallFailure(e, stoppingToken))
             {
                 // Waiting requests fall back to S3 when their reply is late; keep trying.
-                logger.LogWarning("Reading reply queue failed ({Code}: {Message})", e.ErrorCode, e.Message);
+                logger.LogWarning("Reading reply queue failed ({Code}: {Message})", AwsCallFailures.Code(e), e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    private void Dispatch(SqsMessage message)
+    private void Dispatch(Message message)
     {
         RecognitionResult result;
         try

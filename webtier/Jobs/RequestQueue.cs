@@ -1,3 +1,4 @@
+using Amazon.SQS;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ImageRec.WebTier.Jobs;
 
 /// <summary>The request queue's URL, looked up once from its configured name (or taken as given when it is a URL).</summary>
-public sealed class RequestQueue(ISqsClient sqs, IOptions<QueueOptions> options)
+public sealed class RequestQueue(IAmazonSQS sqs, IOptions<QueueOptions> options)
 {
     private Task<string>? _url;
 

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
+using ImageRec.Common.Aws;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ namespace ImageRec.WebTier.Jobs;
 /// </summary>
 public sealed class StalledJobSweeper(
     IAmazonS3 s3,
-    ISqsClient sqs,
+    IAmazonSQS sqs,
     RequestQueue requestQueue,
     IOptions<StorageOptions> storage,
     IOptions<SweeperOptions> options,
@@ -43,7 +44,7 @@ public sealed class StalledJobSweeper(
                 {
                     await SweepAsync(stoppingToken);
                 }
-                catch (Exception e) when (DependencyErrors.IsDependencyFailure(e, stoppingToken))
+                catch (Exception e) when (TransientAwsErrors.IsTransient(e, stoppingToken))
                 {
                     logger.LogWarning("Sweeping for stalled uploads failed ({Error}); trying again in {Interval}", e.Message, options.Value.Interval);
                 }
@@ -73,7 +74,7 @@ public sealed class StalledJobSweeper(
             if (await StoredInput.ReadAsync(s3, bucket, owner, id, cancellationToken) is not { } metadata) continue;
 
             var job = metadata.ToJob(bucket, fallbackSubmittedAt: stored);
-            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), delaySeconds: null, cancellationToken);
+            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), cancellationToken);
             _requeuedAt[input.Key] = time.GetUtcNow();
             metrics.JobsRequeued.Add(1);
             requeued++;

@@ -4,6 +4,10 @@ using System.Net;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using ImageRec.Common.Aws;
+using ImageRec.Common.Aws.S3;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
@@ -23,16 +27,20 @@ namespace ImageRec.Worker.Processing;
 /// What happens to a message depends on what went wrong, so that no job is lost or stuck:
 /// - done (succeeded, or failed for a reason that retrying cannot fix: a corrupt image, a missing
 ///   input): result written, reply sent, message deleted;
-/// - transient (S3/SQS errors): message not deleted and returned to the caller, which lets it come back
-///   after a short backoff (<see cref="RetryBackoff"/>);
-/// - unreadable message (not a job we understand): left alone too, so the queue's redrive policy
-///   moves it to the dead-letter queue after maxReceiveCount attempts.
+/// - transient (S3/SQS errors that usually pass, <see cref="TransientAwsErrors"/>): message not deleted and
+///   returned to the caller, which lets it come back after a short backoff (<see cref="RetryBackoff"/>);
+/// - unreadable message (not a job we understand), or an S3 error that retrying soon cannot fix (a refused
+///   permission, a missing bucket): left alone, so it comes back after its visibility timeout and the
+///   queue's redrive policy moves it to the dead-letter queue after maxReceiveCount attempts.
 /// Results are written before the message is deleted, so a job can come back after it was finished
 /// (its delete was lost, or its worker died before deleting). A redelivered job whose result exists is
 /// not run again: the stored result stands (a user may have read it already) and is replied again.
+/// A job can also arrive twice as two messages (a SendMessage the SDK retried after a lost answer, the web
+/// tier's sweeper): two copies in one batch run once, and results are written create-only, so of two copies
+/// run by two workers at once the first result stays and only its writer replies.
 /// </summary>
 public sealed class JobBatchProcessor(
-    ISqsClient sqs,
+    IAmazonSQS sqs,
     IAmazonS3 s3,
     ModelHost model,
     ImagePreparer preparer,
@@ -44,11 +52,11 @@ public sealed class JobBatchProcessor(
     TimeProvider time,
     ILogger<JobBatchProcessor> logger)
 {
-    private enum Outcome { Pending, Prepared, Done, Retry, Unreadable }
+    private enum Outcome { Pending, Prepared, Done, Retry, Unreadable, Refused }
 
-    private sealed class WorkItem(SqsMessage message)
+    private sealed class WorkItem(Message message)
     {
-        public SqsMessage Message { get; } = message;
+        public Message Message { get; } = message;
         public RecognitionJob? Job;
         public byte[]? Data;
         public int Length;
@@ -63,13 +71,15 @@ public sealed class JobBatchProcessor(
         public bool InputGone;
         /// <summary>The result an earlier delivery of this job wrote, when there is one.</summary>
         public string? EarlierResult;
+        /// <summary>Another message of the same batch carries the same job, and runs it: this one is only deleted.</summary>
+        public bool Duplicate;
     }
 
     /// <summary>
     /// Processes <paramref name="messages"/>; the caller keeps them invisible meanwhile (<see cref="VisibilityHeartbeat"/>).
     /// Returns the messages left for another attempt after a transient S3/SQS error.
     /// </summary>
-    public async Task<IReadOnlyList<SqsMessage>> ProcessAsync(string queueUrl, IReadOnlyList<SqsMessage> messages, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Message>> ProcessAsync(string queueUrl, IReadOnlyList<Message> messages, CancellationToken cancellationToken)
     {
         var items = messages.Select(m => new WorkItem(m)).ToArray();
         metrics.InFlight.Add(items.Length);
@@ -77,6 +87,7 @@ public sealed class JobBatchProcessor(
         {
             var now = time.GetUtcNow();
             foreach (var item in items) Parse(item, now);
+            MarkDuplicates(items);
 
             // Every job, not only redeliveries: a job queued again by the web tier's sweeper arrives as a new
             // message (receive count 1) and must not rewrite a result its user may have read.
@@ -90,7 +101,7 @@ public sealed class JobBatchProcessor(
 
             var inferenceMs = Classify(items);
 
-            await Parallel.ForEachAsync(items.Where(i => i.Outcome is Outcome.Done),
+            await Parallel.ForEachAsync(items.Where(i => i.Outcome is Outcome.Done && !i.Duplicate),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
                 (item, ct) => PublishAsync(queueUrl, item, inferenceMs, ct));
 
@@ -123,13 +134,31 @@ public sealed class JobBatchProcessor(
             item.Span?.SetTag("imagerec.job.id", item.Job.Id);
             Activity.Current = ambient; // one span per job of the batch; none becomes the ambient one
             metrics.QueueSeconds.Record(item.QueueMs / 1000);
-            if (item.Message.ApproximateReceiveCount > 1) metrics.Redelivered.Add(1);
+            if (item.Message.ApproximateReceiveCount() > 1) metrics.Redelivered.Add(1);
         }
         catch (JsonException e)
         {
             item.Outcome = Outcome.Unreadable;
             logger.LogError("Message {MessageId} is not a job this worker understands ({Reason}); leaving it for the dead-letter queue",
                 item.Message.MessageId, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Of the messages of one job in this batch (a job sent twice), the first — one that wants a reply, if any
+    /// does — runs; the others are deleted with the batch's finished messages, without running or replying.
+    /// </summary>
+    private void MarkDuplicates(WorkItem[] items)
+    {
+        foreach (var copies in items.Where(i => i.Outcome == Outcome.Pending).GroupBy(i => i.Job!.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            foreach (var copy in copies.OrderBy(i => i.Job!.ReplyTo is null).Skip(1))
+            {
+                copy.Duplicate = true;
+                copy.Outcome = Outcome.Done;
+                logger.LogInformation("Message {MessageId} carries job {JobId} a second time in one batch; running it once",
+                    copy.Message.MessageId, copies.Key);
+            }
         }
     }
 
@@ -148,9 +177,13 @@ public sealed class JobBatchProcessor(
         {
             // Never finished: run it.
         }
-        catch (Exception e) when (StorageErrors.IsTransient(e, cancellationToken))
+        catch (Exception e) when (TransientAwsErrors.IsTransient(e, cancellationToken))
         {
             Retry(item, "read-result", e);
+        }
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+        {
+            Refuse(item, "read-result", e);
         }
     }
 
@@ -175,9 +208,13 @@ public sealed class JobBatchProcessor(
             item.InputGone = true;
             Fail(item, FailureReasons.InputMissing, $"input image s3://{input.Bucket}/{input.Key} does not exist (deleted before it was processed?)");
         }
-        catch (Exception e) when (StorageErrors.IsTransient(e, cancellationToken))
+        catch (Exception e) when (TransientAwsErrors.IsTransient(e, cancellationToken))
         {
             Retry(item, "download", e);
+        }
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+        {
+            Refuse(item, "download", e);
         }
     }
 
@@ -271,17 +308,35 @@ public sealed class JobBatchProcessor(
 
         try
         {
-            if (!item.InputGone) await s3.PutObjectAsync(new PutObjectRequest
+            // Create-only: a result another copy of the job stored first stands (its user may have read it), and
+            // that copy's worker replies with it.
+            var written = item.InputGone ? CreateOnlyPutResult.Created : await s3.PutIfAbsentAsync(new PutObjectRequest
             {
                 BucketName = storage.Value.ResultBucket,
                 Key = StorageOptions.ResultKey(job.Owner, job.Id),
                 ContentBody = json,
                 ContentType = "application/json",
             }, cancellationToken);
+            if (written == CreateOnlyPutResult.AlreadyExists)
+            {
+                logger.LogInformation("Job {JobId} was finished by another copy of it meanwhile; keeping that result", job.Id);
+                return;
+            }
+            // Another copy's write is in progress: this copy comes back shortly and finds its result.
+            if (written == CreateOnlyPutResult.Conflict)
+            {
+                Retry(item, "write-result", new IOException("another write of the result was in progress"));
+                return;
+            }
         }
-        catch (Exception e) when (StorageErrors.IsTransient(e, cancellationToken))
+        catch (Exception e) when (TransientAwsErrors.IsTransient(e, cancellationToken))
         {
             Retry(item, "write-result", e);
+            return;
+        }
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+        {
+            Refuse(item, "write-result", e);
             return;
         }
 
@@ -294,13 +349,14 @@ public sealed class JobBatchProcessor(
         if (job.ReplyTo is null) return;
         try
         {
-            await sqs.SendMessageAsync(job.ReplyTo, json, delaySeconds: null, cancellationToken);
+            // Retried by the SDK (see AddImageRecAws): the web tier answers a waiter once, whatever comes after.
+            await sqs.SendMessageAsync(job.ReplyTo, json, cancellationToken);
         }
-        catch (SqsException e)
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
             // The result is already in S3, where the web tier looks when no reply arrives in time.
             logger.LogWarning("Reply for job {JobId} to {ReplyTo} failed ({Code}); the result stays readable from S3",
-                job.Id, job.ReplyTo, e.ErrorCode);
+                job.Id, job.ReplyTo, AwsCallFailures.Code(e));
         }
     }
 
@@ -318,10 +374,10 @@ public sealed class JobBatchProcessor(
                 logger.LogWarning("{Count} finished messages could not be deleted; they will be redelivered", notDeleted.Count);
             }
         }
-        catch (SqsException e)
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
             metrics.TransientErrors.Add(done.Length, new KeyValuePair<string, object?>("stage", "delete"));
-            logger.LogWarning("Deleting {Count} finished messages failed ({Code}); they will be redelivered", done.Length, e.ErrorCode);
+            logger.LogWarning("Deleting {Count} finished messages failed ({Code}); they will be redelivered", done.Length, AwsCallFailures.Code(e));
         }
     }
 
@@ -331,6 +387,14 @@ public sealed class JobBatchProcessor(
         item.Reason = reason;
         item.Error = error;
         logger.LogWarning("Job {JobId} failed ({Reason}): {Error}", item.Job?.Id, reason, error);
+    }
+
+    /// <summary>An S3 error retrying soon cannot fix: the message returns after its visibility timeout, and goes to the dead-letter queue in the end.</summary>
+    private void Refuse(WorkItem item, string stage, Exception e)
+    {
+        item.Outcome = Outcome.Refused;
+        logger.LogError("Job {JobId}: {Stage} was refused ({Code}: {Error}); leaving the message for its redrive policy",
+            item.Job?.Id, stage, AwsCallFailures.Code(e), e.Message);
     }
 
     private void Retry(WorkItem item, string stage, Exception e)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Amazon.SQS;
+using Amazon.SQS.Model;
 using ImageRec.Common.Aws.Sqs;
 using Microsoft.Extensions.Options;
 
@@ -9,33 +11,33 @@ namespace ImageRec.Worker.Processing;
 /// larger than one receive (10) and a wait budget is set, short polls until the batch is full or the
 /// budget is spent — dynamic batching across messages, as inference servers such as Triton do.
 /// </summary>
-public sealed class MessageBatcher(ISqsClient sqs, IOptions<WorkerOptions> options)
+public sealed class MessageBatcher(IAmazonSQS sqs, IOptions<WorkerOptions> options)
 {
-    private const int SqsMaxMessages = 10;
-
     /// <summary>The receive count tells a redelivered job from a first one (<see cref="WorkerMetrics.Redelivered"/>).</summary>
-    private static readonly IReadOnlyList<string> Attributes = [SqsMessageSystemAttributeNames.ApproximateReceiveCount];
+    private static readonly List<string> Attributes = [MessageSystemAttributeName.ApproximateReceiveCount];
 
-    public async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(string queueUrl, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Message>> ReceiveAsync(string queueUrl, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var target = Math.Max(1, o.MaxBatchSize);
-        var first = await sqs.ReceiveMessagesAsync(queueUrl, new SqsReceiveOptions
+        var first = await sqs.ReceiveMessagesAsync(new ReceiveMessageRequest
         {
-            MaxNumberOfMessages = Math.Min(Math.Min(SqsMaxMessages, o.MaxMessages), target),
+            QueueUrl = queueUrl,
+            MaxNumberOfMessages = Math.Min(Math.Min(SqsClientExtensions.MaxBatchSize, o.MaxMessages), target),
             WaitTimeSeconds = o.WaitTimeSeconds,
             VisibilityTimeout = o.VisibilityTimeoutSeconds,
             MessageSystemAttributeNames = Attributes,
         }, cancellationToken);
         if (first.Count == 0 || first.Count >= target || o.BatchWaitMilliseconds <= 0) return first;
 
-        var batch = new List<SqsMessage>(first);
+        var batch = new List<Message>(first);
         var budget = Stopwatch.StartNew();
         while (batch.Count < target && budget.ElapsedMilliseconds < o.BatchWaitMilliseconds)
         {
-            var more = await sqs.ReceiveMessagesAsync(queueUrl, new SqsReceiveOptions
+            var more = await sqs.ReceiveMessagesAsync(new ReceiveMessageRequest
             {
-                MaxNumberOfMessages = Math.Min(SqsMaxMessages, target - batch.Count),
+                QueueUrl = queueUrl,
+                MaxNumberOfMessages = Math.Min(SqsClientExtensions.MaxBatchSize, target - batch.Count),
                 WaitTimeSeconds = 0,
                 VisibilityTimeout = o.VisibilityTimeoutSeconds,
                 MessageSystemAttributeNames = Attributes,

@@ -1,4 +1,7 @@
 using System.Threading.Channels;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using ImageRec.Common.Aws;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -22,7 +25,7 @@ namespace ImageRec.Worker.Processing;
 /// released (visibility 0) so another worker takes them now rather than after the visibility timeout.
 /// </summary>
 public sealed class QueueConsumer(
-    ISqsClient sqs,
+    IAmazonSQS sqs,
     MessageBatcher batcher,
     JobBatchProcessor processor,
     LanePlan lanes,
@@ -34,7 +37,7 @@ public sealed class QueueConsumer(
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
 
     /// <summary>Received messages and the heartbeat that keeps them hidden until they are done.</summary>
-    private sealed record HeldBatch(IReadOnlyList<SqsMessage> Messages, VisibilityHeartbeat Heartbeat);
+    private sealed record HeldBatch(IReadOnlyList<Message> Messages, VisibilityHeartbeat Heartbeat);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,7 +63,7 @@ public sealed class QueueConsumer(
                 await ReleaseAsync(queueUrl, messages);
                 continue;
             }
-            IReadOnlyList<SqsMessage> retry = [];
+            IReadOnlyList<Message> retry = [];
             try
             {
                 retry = await processor.ProcessAsync(queueUrl, messages, CancellationToken.None);
@@ -85,7 +88,7 @@ public sealed class QueueConsumer(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                IReadOnlyList<SqsMessage> messages;
+                IReadOnlyList<Message> messages;
                 try
                 {
                     // Receive only when the hand-over has room: a worker holds at most the batches its
@@ -101,9 +104,9 @@ public sealed class QueueConsumer(
                 {
                     break;
                 }
-                catch (SqsException e)
+                catch (Exception e) when (AwsCallFailures.IsCallFailure(e, stoppingToken))
                 {
-                    logger.LogWarning("ReceiveMessage failed ({Code}: {Message}); retrying in {Backoff}", e.ErrorCode, e.Message, ErrorBackoff);
+                    logger.LogWarning("ReceiveMessage failed ({Code}: {Message}); retrying in {Backoff}", AwsCallFailures.Code(e), e.Message, ErrorBackoff);
                     await Task.Delay(ErrorBackoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     continue;
                 }
@@ -132,25 +135,25 @@ public sealed class QueueConsumer(
     /// was received, with full jitter, capped at the visibility timeout — rather than after the rest of the
     /// timeout the heartbeat last granted it (60 s by default, longer than any synchronous wait).
     /// </summary>
-    private async Task RetryLaterAsync(string queueUrl, IReadOnlyList<SqsMessage> messages)
+    private async Task RetryLaterAsync(string queueUrl, IReadOnlyList<Message> messages)
     {
         foreach (var message in messages)
         {
-            var seconds = RetryBackoff.Seconds(message.ApproximateReceiveCount ?? 1, options.Value.RetryBaseDelaySeconds,
+            var seconds = RetryBackoff.Seconds(message.ApproximateReceiveCount() ?? 1, options.Value.RetryBaseDelaySeconds,
                 options.Value.VisibilityTimeoutSeconds, Random.Shared);
             try
             {
                 await sqs.ChangeMessageVisibilityAsync(queueUrl, message.ReceiptHandle, seconds, CancellationToken.None);
             }
-            catch (SqsException e)
+            catch (Exception e) when (AwsCallFailures.IsCallFailure(e, CancellationToken.None))
             {
                 logger.LogWarning("Setting the retry delay of message {MessageId} failed ({Code}); it returns after its visibility timeout",
-                    message.MessageId, e.ErrorCode);
+                    message.MessageId, AwsCallFailures.Code(e));
             }
         }
     }
 
-    private async Task ReleaseAsync(string queueUrl, IReadOnlyList<SqsMessage> messages)
+    private async Task ReleaseAsync(string queueUrl, IReadOnlyList<Message> messages)
     {
         foreach (var message in messages)
         {
@@ -158,9 +161,9 @@ public sealed class QueueConsumer(
             {
                 await sqs.ChangeMessageVisibilityAsync(queueUrl, message.ReceiptHandle, 0, CancellationToken.None);
             }
-            catch (SqsException e)
+            catch (Exception e) when (AwsCallFailures.IsCallFailure(e, CancellationToken.None))
             {
-                logger.LogWarning("Releasing message {MessageId} failed ({Code}); it returns after its visibility timeout", message.MessageId, e.ErrorCode);
+                logger.LogWarning("Releasing message {MessageId} failed ({Code}); it returns after its visibility timeout", message.MessageId, AwsCallFailures.Code(e));
             }
         }
         logger.LogInformation("Released {Count} unstarted messages on shutdown", messages.Count);

@@ -1,4 +1,5 @@
-using ImageRec.Common.Aws.Sqs;
+using Amazon.SQS;
+using ImageRec.Common.Aws;
 using Microsoft.Extensions.Logging;
 
 namespace ImageRec.Worker.Processing;
@@ -14,7 +15,7 @@ public sealed class VisibilityHeartbeat : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public VisibilityHeartbeat(ISqsClient sqs, string queueUrl, IReadOnlyList<string> receiptHandles, TimeSpan visibilityTimeout,
+    public VisibilityHeartbeat(IAmazonSQS sqs, string queueUrl, IReadOnlyList<string> receiptHandles, TimeSpan visibilityTimeout,
         TimeProvider time, ILogger logger)
     {
         var interval = visibilityTimeout / 3;
@@ -33,10 +34,10 @@ public sealed class VisibilityHeartbeat : IAsyncDisposable
                         {
                             await sqs.ChangeMessageVisibilityAsync(queueUrl, handle, (int)Math.Ceiling(visibilityTimeout.TotalSeconds), _stop.Token);
                         }
-                        catch (SqsException e)
+                        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, _stop.Token))
                         {
                             // The message may already be deleted (done) or redelivered; either way nothing to keep.
-                            logger.LogDebug("Visibility extension failed ({Code}); continuing", e.ErrorCode);
+                            logger.LogDebug("Visibility extension failed ({Code}); continuing", AwsCallFailures.Code(e));
                         }
                     }));
                 }

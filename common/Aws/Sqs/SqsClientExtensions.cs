@@ -1,30 +1,41 @@
 using System.Globalization;
+using Amazon.SQS;
+using Amazon.SQS.Model;
 
 namespace ImageRec.Common.Aws.Sqs;
 
-/// <summary>Conveniences over <see cref="ISqsClient"/> that the services share.</summary>
+/// <summary>Conveniences over the SDK's <see cref="IAmazonSQS"/> that the web tier and the worker share.</summary>
 public static class SqsClientExtensions
 {
+    /// <summary>The most messages one SQS batch call (receive, send, delete) takes.</summary>
+    public const int MaxBatchSize = 10;
+
     /// <summary>Configuration may name a queue or give its URL; this returns the URL either way.</summary>
-    public static Task<string> ResolveQueueUrlAsync(this ISqsClient sqs, string nameOrUrl, CancellationToken cancellationToken) =>
+    public static async Task<string> ResolveQueueUrlAsync(this IAmazonSQS sqs, string nameOrUrl, CancellationToken cancellationToken) =>
         nameOrUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || nameOrUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
-            ? Task.FromResult(nameOrUrl)
-            : sqs.GetQueueUrlAsync(nameOrUrl, cancellationToken);
+            ? nameOrUrl
+            : (await sqs.GetQueueUrlAsync(nameOrUrl, cancellationToken)).QueueUrl;
 
     /// <summary>
-    /// Deletes any number of messages, 10 per DeleteMessageBatch call (the SQS limit). Returns the
-    /// receipt handles that could not be deleted; those messages will be redelivered.
+    /// Deletes any number of messages, <see cref="MaxBatchSize"/> per DeleteMessageBatch call. Returns the receipt
+    /// handles that could not be deleted (a batch reports failures per entry while the call succeeds); those messages
+    /// will be redelivered.
     /// </summary>
     public static async Task<IReadOnlyList<string>> DeleteMessagesAsync(
-        this ISqsClient sqs, string queueUrl, IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken)
+        this IAmazonSQS sqs, string queueUrl, IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken)
     {
         var notDeleted = new List<string>();
-        foreach (var chunk in receiptHandles.Chunk(10))
+        foreach (var chunk in receiptHandles.Chunk(MaxBatchSize))
         {
-            var entries = chunk.Select((handle, i) => new SqsDeleteBatchEntry(i.ToString(CultureInfo.InvariantCulture), handle)).ToArray();
-            var result = await sqs.DeleteMessageBatchAsync(queueUrl, entries, cancellationToken);
-            notDeleted.AddRange(result.Failed.Select(f => chunk[int.Parse(f.Id, CultureInfo.InvariantCulture)]));
+            var entries = chunk.Select((handle, i) => new DeleteMessageBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), handle)).ToList();
+            var response = await sqs.DeleteMessageBatchAsync(queueUrl, entries, cancellationToken);
+            // The SDK leaves an empty list null (AWSConfigs.InitializeCollections is off).
+            notDeleted.AddRange((response.Failed ?? []).Select(f => chunk[int.Parse(f.Id, CultureInfo.InvariantCulture)]));
         }
         return notDeleted;
     }
+
+    /// <summary>ReceiveMessage's messages; none (rather than null) when the poll brought nothing.</summary>
+    public static async Task<IReadOnlyList<Message>> ReceiveMessagesAsync(this IAmazonSQS sqs, ReceiveMessageRequest request, CancellationToken cancellationToken) =>
+        (await sqs.ReceiveMessageAsync(request, cancellationToken)).Messages ?? [];
 }

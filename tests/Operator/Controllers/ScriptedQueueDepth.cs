@@ -10,6 +10,6 @@ public sealed class ScriptedQueueDepth : IQueueDepthReader
     public volatile bool Unreachable;
 
     public Task<QueueDepth> ReadAsync(QueueSpec queue, CancellationToken cancellationToken) => Unreachable
-        ? Task.FromException<QueueDepth>(new ImageRec.Common.Aws.Sqs.SqsException("AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.", System.Net.HttpStatusCode.BadRequest, isTransient: false))
+        ? Task.FromException<QueueDepth>(new QueueDepthUnavailableException("AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist."))
         : Task.FromResult(new QueueDepth(Visible, 0, 0, DateTimeOffset.UtcNow));
 }
