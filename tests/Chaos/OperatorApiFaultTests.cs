@@ -16,8 +16,9 @@ namespace ImageRec.Tests.Chaos;
 /// <summary>
 /// The Kubernetes API misbehaves under the operator while its pools' queues and specs change. Two operator
 /// processes (the built binary, --leader-elect, RBAC exactly as the chart renders it) reach the API double
-/// through a <see cref="FaultProxy"/>. First the leader's Lease is taken by another holder and handed back 4 s
-/// later; once the pools converged again, the proxy, phase after phase (3 s each), answers a third of all
+/// through a <see cref="FaultProxy"/>. First another holder takes the leader's Lease for 12 s, past the 10 s
+/// renew deadline, so the leader steps down (its autoscalers stop) and a new term begins when that Lease
+/// expires; once the pools converged again, the proxy, phase after phase (3 s each), answers a third of all
 /// requests 500, resets the connection of every call but the watches, cuts every watch shortly after it opens,
 /// delays every answer by a second, and answers watches 410 Gone (the history compacted too). Afterwards both
 /// processes must still run, exactly one autoscaler must run per pool (in the Lease holder; none in the other),
@@ -46,7 +47,9 @@ public sealed partial class OperatorApiFaultTests(AwsEmulatorFixture emulator, I
         (TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
 
     private static readonly TimeSpan PhaseLength = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan LeaseAway = TimeSpan.FromSeconds(4);
+    // Past the renew deadline, so the leader really loses its Lease (steps down, stops its autoscalers); the thief's
+    // Lease lasts exactly this long, then either operator takes it within a retry period.
+    private static readonly TimeSpan LeaseAway = Lease.RenewDeadline + TimeSpan.FromSeconds(2);
     private static readonly TimeSpan BaselineLimit = TimeSpan.FromSeconds(30);
     // Generous: a pool converges about a second after the faults (poll interval 300 ms; 1.4 s after a lost Lease came
     // back, leader election included, on a busy 2-core machine), yet well short of the operator's 30 s resync, so a
@@ -118,17 +121,23 @@ public sealed partial class OperatorApiFaultTests(AwsEmulatorFixture emulator, I
 
             // The Lease first, and convergence after it, so that the API faults after it meet a leader that keeps its
             // Lease: recovering from them must not depend on a new term (which would restart a broken controller).
+            var leaderProcess = operators.Single(o => o.Identity == leader);
+            var stoppedBefore = _pools.Keys.ToDictionary(pool => pool, leaderProcess.Stopped);
             await PhaseAsync("lease-lost", LeaseAway, async () =>
             {
-                await SetLeaseHolderAsync(admin, Thief, TimeSpan.FromSeconds(30));
+                await SetLeaseHolderAsync(admin, Thief, LeaseAway);
                 await _pools["pool-b"].Queue.SetDepthAsync(12, cancellationToken);
             });
-            await SetLeaseHolderAsync(admin, leader, Lease.Duration);
-            output.WriteLine($"{timeline.Elapsed.TotalSeconds,5:0.0}s lease handed back to {leader}");
+            output.WriteLine($"{timeline.Elapsed.TotalSeconds,5:0.0}s the thief's Lease expired");
             var (leaseRecovered, leaseDifference) = await WaitForConvergenceAsync(ConvergenceLimit, cancellationToken);
             output.WriteLine($"{timeline.Elapsed.TotalSeconds,5:0.0}s {Converged(leaseRecovered, "the Lease came back")}");
             if (leaseRecovered is null)
                 failures.Add($"not converged within {ConvergenceLimit.TotalSeconds:0} s of the Lease coming back: {leaseDifference}");
+            // The leader must have stepped down (its autoscalers stopped) and someone must have led again since.
+            foreach (var (pool, stopped) in stoppedBefore.Where(p => leaderProcess.Stopped(p.Key) == p.Value))
+                failures.Add($"{leader} kept autoscaling {pool} while another holder had the Lease past its renew deadline");
+            if (operators.Sum(o => AcquiredLine().Matches(o.Output).Count) < 2)
+                failures.Add("no new term began after the Lease was lost");
 
             await PhaseAsync("errors", PhaseLength, async () =>
             {
