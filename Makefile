@@ -10,7 +10,7 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test chaos classify bench-e2e bench-autoscale crds clean images e2e-k3d chart-lint bench load bad-input-doc
+.PHONY: help deps build run test chaos classify bench-e2e bench-autoscale crds clean images e2e-k3s chart-lint bench load bad-input-doc
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
@@ -86,7 +86,7 @@ images:
 
 # The whole system on a throwaway k3s cluster (Testcontainers.K3s) with an in-cluster SQS/S3 emulator:
 # tests/Chart/K3sEndToEndTests.cs, which runs eng/e2e-chart.sh. Needs a Docker engine; skipped without one.
-e2e-k3d: build
+e2e-k3s: build
 	$(DOTNET) test tests/ImageRec.Tests.csproj -c $(CONFIGURATION) --no-build -nologo \
 	  --logger "console;verbosity=normal" --filter "FullyQualifiedName~ImageRec.Tests.Chart.K3sEndToEndTests"
 

@@ -3,7 +3,7 @@
 # cluster, the chart installed with our images (already present in the cluster, tag $IMAGE_TAG), a
 # RecognitionPool applied, its workers ready, one upload classified by `helm test`. The cluster is made,
 # fed the images and thrown away by tests/Chart/K3sEndToEndTests.cs (Testcontainers.K3s), which runs this;
-# `make e2e-k3d` runs that test. Needs kubectl; Helm comes from .deps (make deps).
+# `make e2e-k3s` runs that test. Needs kubectl; Helm comes from .deps (make deps).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"

@@ -8,7 +8,7 @@ namespace ImageRec.Tests.Chart;
 /// The chart on a real Kubernetes: a throwaway k3s in a container (Testcontainers.K3s) is fed our images,
 /// then eng/e2e-chart.sh installs the emulator and the chart, applies the sample RecognitionPool, waits for
 /// its workers and runs `helm test` (one upload classified). Needs a Docker engine that can pull rancher/k3s
-/// and the images' bases: skipped, saying why, where there is none (`make e2e-k3d` runs this test alone).
+/// and the images' bases: skipped, saying why, where there is none (`make e2e-k3s` runs this test alone).
 /// </summary>
 public class K3sEndToEndTests
 {
