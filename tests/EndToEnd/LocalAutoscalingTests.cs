@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ImageRec.Common.Observability;
 using ImageRec.Tests.Infrastructure;
-using ImageRec.Tests.Observability;
 using Xunit.Abstractions;
 
 namespace ImageRec.Tests.EndToEnd;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ImageRec.Common.Observability;
 using ImageRec.Tests.Infrastructure;
-using ImageRec.Tests.Observability;
 
 namespace ImageRec.Tests.EndToEnd;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ImageRec.Tests.Observability;
+using ImageRec.Common.Observability;
 
 namespace ImageRec.Tests.Infrastructure;
 
