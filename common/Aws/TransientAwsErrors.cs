@@ -15,8 +15,8 @@ namespace ImageRec.Common.Aws;
 public static class TransientAwsErrors
 {
     /// <summary>
-    /// Error codes services send for throttling, timeouts and server-side trouble, on top of any 5xx/429
-    /// status: the codes the SDK's standard retry mode retries
+    /// Error codes services send for throttling, timeouts and server-side trouble, on top of the 429, 408, 500,
+    /// 502, 503 and 504 statuses: the codes the SDK's standard retry mode retries
     /// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html), and those SQS and S3 add
     /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html).
     /// </summary>
@@ -32,7 +32,7 @@ public static class TransientAwsErrors
 
     /// <summary>
     /// True when <paramref name="exception"/> is an AWS call failing for a reason that usually passes: throttling,
-    /// a 5xx or a service fault, a broken or refused connection, a timeout. False for everything else, and for a
+    /// a 500, 502, 503 or 504 (not 501 Not Implemented or any other lasting 5xx) or a service fault, a broken or refused connection, a timeout. False for everything else, and for a
     /// cancellation the caller asked for (<paramref name="callerCancellation"/>): nobody is waiting any more.
     /// </summary>
     public static bool IsTransient(Exception exception, CancellationToken callerCancellation) => exception switch
@@ -48,11 +48,20 @@ public static class TransientAwsErrors
     };
 
     private static bool IsTransient(AmazonServiceException e) =>
-        e.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
-        || (int)e.StatusCode >= 500
-        || (e.ErrorCode is { } code && TransientCodes.Contains(code))
-        // The service says the fault is on its side (SQS's x-amzn-query-error "…;Receiver", S3's 5xx).
-        || e.ErrorType == ErrorType.Receiver;
+        (e.ErrorCode is { } code && TransientCodes.Contains(code))
+        || e.StatusCode switch
+        {
+            // The statuses the SDK's standard retry mode retries: throttled, timed out, a server or gateway that
+            // failed or is overloaded for now.
+            HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.InternalServerError
+                or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => true,
+            // Any other 5xx is the server's lasting answer to this request, whoever's side it blames: 501 Not
+            // Implemented (a store without conditional writes refusing If-None-Match), 505 HTTP Version Not
+            // Supported, 511 Network Authentication Required… Only a transient code above makes one transient.
+            >= HttpStatusCode.InternalServerError => false,
+            // The service says the fault is on its side (SQS's x-amzn-query-error "…;Receiver").
+            _ => e.ErrorType == ErrorType.Receiver,
+        };
 
     private static bool Inner(Exception e, CancellationToken callerCancellation) =>
         e.InnerException is { } inner && IsTransient(inner, callerCancellation);

@@ -86,8 +86,7 @@ public sealed class FaultProxyTests(AwsEmulatorFixture emulator) : IAsyncLifetim
         Assert.True(TransientAwsErrors.IsTransient(sqs, CancellationToken.None));
 
         // The services' S3 client, without its retries (they would only repeat the same answer, with backoff).
-        using var once = new AmazonS3Client(new BasicAWSCredentials("local", "local"),
-            new AmazonS3Config { ServiceURL = _proxy.Address.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        using var once = AwsClients.S3WithoutRetries(_proxy.Address);
         var s3 = await Assert.ThrowsAsync<AmazonS3Exception>(() => once.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = "refused", ContentBody = "x" }));
         Assert.Equal("SlowDown", s3.ErrorCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, s3.StatusCode);

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using ImageRec.Common.Aws;
@@ -43,8 +42,7 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
             .AddLogging()
             .AddMetrics()
             // The web tier's S3 client without its retries, so an injected failure arrives at once.
-            .AddSingleton<IAmazonS3>(new AmazonS3Client(new BasicAWSCredentials("local", "local"),
-                new AmazonS3Config { ServiceURL = _proxy.Address.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 }))
+            .AddSingleton<IAmazonS3>(AwsClients.S3WithoutRetries(_proxy.Address))
             .AddImageRecAws(AwsClients.Configuration(_proxy.Address))
             .AddSingleton(TimeProvider.System)
             .Configure<QueueOptions>(o => o.RequestQueue = _queueUrl)
@@ -96,17 +94,22 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
         Assert.Equal(0, await QueuedJobsAsync());
     }
 
-    [Fact]
-    public async Task A_queued_job_whose_result_cannot_be_read_in_time_is_answered_queued_not_an_error()
+    [Theory]
+    [InlineData("503 SlowDown")]
+    // Refused for good, as S3 answers a missing key to a role without s3:ListBucket: still no reason to upload again.
+    [InlineData("403 AccessDenied")]
+    public async Task A_queued_job_whose_result_cannot_be_read_in_time_is_answered_queued_not_an_error(string failure)
     {
         // Stores (PUT) and SQS (POST) work; reading the result back (GET) fails.
         _proxy.Targets = request => HttpMethods.IsGet(request.Method);
+        _proxy.ErrorResponse = failure == "403 AccessDenied" ? AwsErrorResponses.WriteAccessDeniedAsync : AwsErrorResponses.WriteServiceUnavailableAsync;
         _proxy.Mode = FaultMode.Errors;
 
         // No worker runs: the reply never comes, and after the wait the result lookup fails.
         var result = await Submitter.SubmitAsync(Owner, Image(), TimeSpan.FromSeconds(1), CancellationToken.None);
 
         Assert.Equal(JobStatus.Queued, result.Status);
+        Assert.True(_proxy.Faulted >= 1, "the result lookup met the failure");
         Assert.Equal(1, await QueuedJobsAsync());
         Assert.Equal(1, await StoredImagesAsync());
     }

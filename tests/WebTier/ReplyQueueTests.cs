@@ -1,13 +1,18 @@
 using Amazon.SQS;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Infrastructure.Chaos;
 using ImageRec.WebTier.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace ImageRec.Tests.WebTier;
 
-/// <summary>The web tier's reply queue on the emulator: a worker's reply reaches every request waiting for that job.</summary>
+/// <summary>
+/// The web tier's reply queue on the emulator: a worker's reply reaches every request waiting for that job, also
+/// after a receive SQS refused for good.
+/// </summary>
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class ReplyQueueTests(AwsEmulatorFixture emulator) : IAsyncLifetime
 {
@@ -43,6 +48,36 @@ public sealed class ReplyQueueTests(AwsEmulatorFixture emulator) : IAsyncLifetim
 
         Assert.Equal(jobId, (await first.Reply.WaitAsync(ReplyTimeout)).Id);
         Assert.Equal(jobId, (await second.Reply.WaitAsync(ReplyTimeout)).Id);
+    }
+
+    [Fact]
+    public async Task A_receive_refused_for_good_does_not_end_the_loop_and_a_later_reply_still_arrives()
+    {
+        // SQS refuses the first ReceiveMessage as it refuses a role without sqs:ReceiveMessage; the rest pass.
+        await using var proxy = await FaultProxy.FailingFirstAsync(emulator.ServiceUrl,
+            request => AwsErrorResponses.IsSqsAction(request, "ReceiveMessage"), AwsErrorResponses.WriteAccessDeniedAsync);
+        await using var throughProxy = AwsClients.For(proxy.Address);
+        using var replies = new ReplyQueue(throughProxy.GetRequiredService<IAmazonSQS>(),
+            Options.Create(new ReplyQueueOptions { Prefix = AwsEmulatorFixture.UniqueName("replies") + "-" }), NullLogger<ReplyQueue>.Instance);
+        await replies.StartAsync(CancellationToken.None);
+        try
+        {
+            var jobId = Guid.NewGuid().ToString();
+            using var waiting = replies.Register(jobId);
+            await _sqs.SendMessageAsync(replies.Url,
+                ContractSerializer.Serialize(new RecognitionResult { Id = jobId, Owner = "tester", Status = JobStatus.Succeeded }), CancellationToken.None);
+
+            // The reply, or the loop's end (bounded either way).
+            var loop = replies.ExecuteTask!;
+            await Task.WhenAny(waiting.Reply, loop).WaitAsync(ReplyTimeout);
+            Assert.False(loop.IsCompleted, "the reply queue's loop ended");
+            Assert.Equal(jobId, (await waiting.Reply.WaitAsync(ReplyTimeout)).Id);
+            Assert.Equal(1, proxy.Faulted);
+        }
+        finally
+        {
+            await replies.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]

@@ -4,8 +4,11 @@ using Amazon.SQS;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.Tests.Infrastructure.Chaos;
+using ImageRec.Tests.Operator.Cluster;
 using ImageRec.WebTier.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ImageRec.Tests.WebTier;
@@ -14,8 +17,9 @@ namespace ImageRec.Tests.WebTier;
 /// The sweeper against the real emulator, its clock moved forward instead of waited for: an input stored
 /// without a job (its upload cut off before the enqueue) has its job queued again, rebuilt from the input's
 /// metadata; an input with a result, and one younger than <see cref="SweeperOptions.StalledAfter"/>, are left
-/// alone. That a job queued twice runs once is the worker's JobBatchProcessorTests
-/// (A_job_finished_before_keeps_its_result_and_is_replied_again, with a copy delivered once).
+/// alone; a sweep S3 refuses for good (403) is logged and the loop sweeps again on its next tick. That a job
+/// queued twice runs once is the worker's JobBatchProcessorTests (A_job_finished_before_keeps_its_result_and_is_replied_again,
+/// with a copy delivered once).
 /// </summary>
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsyncLifetime
@@ -146,5 +150,36 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
         _clock.Ahead += StalledAfter;
         Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
         Assert.All(await QueuedJobsAsync(), j => Assert.Equal(stalled.Id, j.Id));
+    }
+
+    [Fact]
+    public async Task A_sweep_refused_for_good_is_logged_and_the_next_tick_sweeps_again()
+    {
+        var stalled = await StoreInputAsync("img_04.jpg");
+        _clock.Ahead = StalledAfter + TimeSpan.FromMinutes(1);
+        // The first listing of a bucket is refused as S3 refuses a role without s3:ListBucket; the rest pass.
+        await using var proxy = await FaultProxy.FailingFirstAsync(emulator.ServiceUrl,
+            request => request.Query.ContainsKey("list-type"), AwsErrorResponses.WriteAccessDeniedAsync);
+        using var s3 = AwsClients.S3WithoutRetries(proxy.Address);
+        var log = new RecordingLogger();
+        using var sweeper = ActivatorUtilities.CreateInstance<StalledJobSweeper>(_services, s3,
+            Options.Create(new SweeperOptions { StalledAfter = StalledAfter, Interval = TimeSpan.FromMilliseconds(100) }),
+            new Logger<StalledJobSweeper>(new RecordingLoggerFactory(log)));
+
+        // The hosted loop, as the web tier runs it: until the job is queued again, or the loop ends (bounded either way).
+        await sweeper.StartAsync(CancellationToken.None);
+        var queued = new List<RecognitionJob>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (queued.Count == 0 && !sweeper.ExecuteTask!.IsCompleted && DateTime.UtcNow < deadline)
+            queued.AddRange(await QueuedJobsAsync());
+        var ended = sweeper.ExecuteTask!.IsCompleted;
+        var endedBy = sweeper.ExecuteTask.Exception?.InnerException;
+        await sweeper.StopAsync(CancellationToken.None);
+
+        // Unhandled, the refusal would have ended the loop, and with it the web tier (BackgroundServiceExceptionBehavior.StopHost).
+        Assert.False(ended, $"the sweep loop ended: {endedBy?.GetType().Name} {endedBy?.Message}");
+        Assert.Equal(1, proxy.Faulted);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Error && Equals(e.Values.GetValueOrDefault("ErrorCode"), "AccessDenied"));
+        Assert.Equal(stalled.Id, Assert.Single(queued).Id);
     }
 }

@@ -20,7 +20,7 @@ namespace ImageRec.Tests.Worker;
 /// <summary>
 /// The queue consumer against the emulator and the real model: with two lanes, what one receive brings
 /// is split over the lanes and every job is finished once with the right label; on shutdown, a long
-/// poll in flight is not cut off but what it brings is released.
+/// poll in flight is not cut off but what it brings is released; a receive refused for good does not end the loop.
 /// </summary>
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
@@ -154,6 +154,34 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         }
     }
 
+    [Fact]
+    public async Task A_receive_refused_for_good_does_not_end_the_loop_which_polls_again()
+    {
+        var queueName = AwsEmulatorFixture.UniqueName("requests");
+        await _sqs.NewQueueAsync(queueName);
+        // SQS refuses the first ReceiveMessage as it refuses a role without sqs:ReceiveMessage; the rest pass.
+        await using var proxy = await FaultProxy.FailingFirstAsync(emulator.ServiceUrl,
+            request => AwsErrorResponses.IsSqsAction(request, "ReceiveMessage"), AwsErrorResponses.WriteAccessDeniedAsync);
+        await using var throughProxy = AwsClients.For(proxy.Address);
+        var workerOptions = new WorkerOptions { WaitTimeSeconds = 1 };
+        var classifierOptions = new ClassifierOptions();
+        // Never loaded: the queue stays empty, only the receive loop is under test.
+        using var model = new ModelHost(new ModelLoader(Options.Create(classifierOptions), _s3, NullLogger<ModelLoader>.Instance));
+        using var consumer = Consumer(queueName, new StorageOptions(), workerOptions, classifierOptions, model,
+            new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), sqs: throughProxy.GetRequiredService<IAmazonSQS>());
+
+        await consumer.StartAsync(CancellationToken.None);
+        // Until a receive after the refused one, or the loop ends (bounded either way).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!proxy.RequestedAfterFirstFault && !consumer.ExecuteTask!.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var ended = consumer.ExecuteTask!.IsCompleted;
+        await consumer.StopAsync(CancellationToken.None);
+
+        Assert.False(ended, "the consumer's loop ended");
+        Assert.Equal(1, proxy.Faulted);
+        Assert.True(proxy.RequestedAfterFirstFault, "no receive after the refused one");
+    }
+
     /// <summary>Measurements of one instrument of the meters <paramref name="meters"/> made (not other tests').</summary>
     private static MeterListener Listen<T>(IMeterFactory meters, string instrumentName, Action<T> measured) where T : struct
     {
@@ -183,13 +211,14 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
     }
 
     private QueueConsumer Consumer(string queueName, StorageOptions storage, WorkerOptions workerOptions, ClassifierOptions classifierOptions,
-        ModelHost model, IMeterFactory meters, IAmazonS3? s3 = null)
+        ModelHost model, IMeterFactory meters, IAmazonS3? s3 = null, IAmazonSQS? sqs = null)
     {
+        sqs ??= _sqs;
         var lanes = LanePlan.For(workerOptions, classifierOptions, processorCount: 2);
-        var processor = new JobBatchProcessor(_sqs, s3 ?? _s3, model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
+        var processor = new JobBatchProcessor(sqs, s3 ?? _s3, model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
             Options.Create(storage), Options.Create(workerOptions), lanes, new WorkerMetrics(meters), TimeProvider.System,
             NullLogger<JobBatchProcessor>.Instance);
-        return new QueueConsumer(_sqs, new MessageBatcher(_sqs, Options.Create(workerOptions)), processor, lanes,
+        return new QueueConsumer(sqs, new MessageBatcher(sqs, Options.Create(workerOptions)), processor, lanes,
             Options.Create(new QueueOptions { RequestQueue = queueName }), Options.Create(workerOptions), TimeProvider.System,
             NullLogger<QueueConsumer>.Instance);
     }

@@ -45,14 +45,16 @@ public sealed class AbandonedUploads(ImageCatalog catalog, TimeProvider time, IL
             catch (Exception e) when (TransientAwsErrors.IsTransient(e, stoppingToken) && attempt < MaxAttempts)
             {
                 var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, attempt - 1)));
-                logger.LogWarning("Removing image {Id} of a failed upload failed ({Error}); attempt {Attempt} of {MaxAttempts}, next in {Backoff}",
-                    id, e.Message, attempt, MaxAttempts, backoff);
+                logger.LogWarning("Removing image {Id} of a failed upload failed ({ErrorCode}: {Error}); attempt {Attempt} of {MaxAttempts}, next in {Backoff}",
+                    id, AwsCallFailures.Code(e), e.Message, attempt, MaxAttempts, backoff);
                 await Task.Delay(backoff, time, stoppingToken);
             }
-            catch (Exception e) when (TransientAwsErrors.IsTransient(e, stoppingToken))
+            // Out of attempts, or refused for good (a permission missing, a bucket gone): retrying will not help, and
+            // the failure must not end the loop, which would stop the whole web tier (BackgroundServiceExceptionBehavior.StopHost).
+            catch (Exception e) when (AwsCallFailures.IsCallFailure(e, stoppingToken))
             {
-                logger.LogError("Giving up removing image {Id} of a failed upload after {Attempts} attempts ({Error}); it stays listed as queued",
-                    id, attempt, e.Message);
+                logger.LogError(e, "Giving up removing image {Id} of a failed upload after {Attempts} attempts ({ErrorCode}); it stays listed as queued",
+                    id, attempt, AwsCallFailures.Code(e));
                 return;
             }
         }

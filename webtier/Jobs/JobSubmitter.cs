@@ -216,10 +216,12 @@ public sealed class JobSubmitter(
             var result = await results.GetResultAsync(owner, id, cancellationToken);
             return (result, result is null ? "timeout" : "s3");
         }
-        catch (Exception e) when (TransientAwsErrors.IsTransient(e, cancellationToken))
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
-            // The job is queued: an error now would make the caller upload it a second time. It gets
-            // 202 and the id to poll instead.
+            // The job is queued: an error now, transient or not (a 403 where S3 answers a missing key so without
+            // s3:ListBucket), would make the caller upload it a second time. It gets 202 and the id to poll instead.
+            logger.Log(TransientAwsErrors.IsTransient(e, cancellationToken) ? LogLevel.Warning : LogLevel.Error,
+                "Reading the result of queued job {JobId} failed ({ErrorCode}: {Error}); answering it queued", id, AwsCallFailures.Code(e), e.Message);
             return (null, "timeout");
         }
     }

@@ -46,7 +46,15 @@ public sealed class StalledJobSweeper(
                 }
                 catch (Exception e) when (TransientAwsErrors.IsTransient(e, stoppingToken))
                 {
-                    logger.LogWarning("Sweeping for stalled uploads failed ({Error}); trying again in {Interval}", e.Message, options.Value.Interval);
+                    logger.LogWarning("Sweeping for stalled uploads failed ({ErrorCode}: {Error}); trying again in {Interval}",
+                        AwsCallFailures.Code(e), e.Message, options.Value.Interval);
+                }
+                // A lasting refusal (a permission missing, a bucket gone) must not end the loop: unhandled here it
+                // would stop the whole web tier (BackgroundServiceExceptionBehavior.StopHost). It is an operator's to fix.
+                catch (Exception e) when (AwsCallFailures.IsCallFailure(e, stoppingToken))
+                {
+                    logger.LogError(e, "Sweeping for stalled uploads was refused ({ErrorCode}); stalled jobs are not queued again until it is fixed. Next sweep in {Interval}",
+                        AwsCallFailures.Code(e), options.Value.Interval);
                 }
             }
         }

@@ -157,6 +157,24 @@ public sealed class FaultProxy : IAsyncDisposable
         return proxy;
     }
 
+    /// <summary>
+    /// A proxy in front of <paramref name="target"/> that answers only the first request <paramref name="matches"/>
+    /// with <paramref name="answer"/> (e.g. <see cref="AwsErrorResponses.WriteAccessDeniedAsync"/>) and passes
+    /// everything else: a call refused once, then the loop that made it is watched going on.
+    /// </summary>
+    public static async Task<FaultProxy> FailingFirstAsync(Uri target, Func<HttpRequest, bool> matches, Func<HttpContext, Task> answer)
+    {
+        var proxy = await StartAsync(target);
+        var matched = 0;
+        proxy.Targets = request => matches(request) && Interlocked.Increment(ref matched) == 1;
+        proxy.ErrorResponse = answer;
+        proxy.Mode = FaultMode.Errors;
+        return proxy;
+    }
+
+    /// <summary>Whether a request came in after the first one the fault mode was applied to.</summary>
+    public bool RequestedAfterFirstFault => Requests.SkipWhile(r => r.Mode == FaultMode.PassThrough).Skip(1).Any();
+
     private async Task HandleAsync(HttpContext context)
     {
         var mode = Targets(context.Request) ? _mode : FaultMode.PassThrough;
