@@ -180,7 +180,15 @@ public sealed class RecognitionPoolController(
 
     private void EnsureAutoscaler(string key, RecognitionPool pool)
     {
-        if (_running.ContainsKey(key)) return;
+        if (_running.TryGetValue(key, out var existing))
+        {
+            if (!existing.Loop.IsCompleted) return;
+            // A loop that ended by itself (a bug, not our stop) would leave the pool unscaled for the rest of the term.
+            if (!_running.TryRemove(KeyValuePair.Create(key, existing))) return;
+            existing.Stop.Dispose();
+            _logger.LogError(existing.Loop.Exception?.GetBaseException(), "The autoscaling loop of pool {Pool} ended unexpectedly ({Status}); restarting it",
+                key, existing.Loop.Status);
+        }
         var last = pool;
         // Each pass reads the latest spec from the cache (a copy), falling back to the last one seen.
         RecognitionPool Current() => last = _pools!.Get(key) ?? last;
