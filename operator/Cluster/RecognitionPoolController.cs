@@ -55,11 +55,12 @@ public sealed class RecognitionPoolController(
 
         using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var informers = Task.WhenAll(pools.RunAsync(stopInformers.Token), deployments.RunAsync(stopInformers.Token));
+        var resync = Task.CompletedTask;
         try
         {
             await Task.WhenAll(pools.WaitForSyncAsync(cancellationToken), deployments.WaitForSyncAsync(cancellationToken));
             _logger.LogInformation("Watching RecognitionPools: {Count} found", pools.Count);
-            var resync = ResyncAsync(queue, cancellationToken);
+            resync = ResyncAsync(queue, stopInformers.Token);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var key = await queue.TakeAsync(cancellationToken);
@@ -72,7 +73,6 @@ public sealed class RecognitionPoolController(
                     queue.Done(key);
                 }
             }
-            await resync;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -82,6 +82,7 @@ public sealed class RecognitionPoolController(
             queue.ShutDown();
             foreach (var key in _running.Keys) await StopAutoscalerAsync(key);
             await stopInformers.CancelAsync();
+            await resync.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await informers.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
@@ -92,7 +93,15 @@ public sealed class RecognitionPoolController(
         {
             await Task.Delay(Resync, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (cancellationToken.IsCancellationRequested) break;
-            foreach (var pool in _pools!.List()) queue.Add(Informer<RecognitionPool>.KeyOf(pool.Namespace, pool.Name));
+            try
+            {
+                foreach (var pool in _pools!.List()) queue.Add(Informer<RecognitionPool>.KeyOf(pool.Namespace, pool.Name));
+            }
+            catch (Exception e)
+            {
+                // One failed pass must not end drift repair for the rest of the term.
+                _logger.LogError(e, "Resync pass failed; trying again in {Resync}", Resync);
+            }
         }
     }
 
