@@ -47,10 +47,25 @@ public sealed class RecognitionPoolController(
         var pools = _pools = ClusterInformers.Pools(client, time, loggers.CreateLogger<Informer<RecognitionPool>>());
         var deployments = _deployments = ClusterInformers.WorkerDeployments(client, time, loggers.CreateLogger<Informer<V1Deployment>>());
         pools.OnChange(pool => queue.Add(Informer<RecognitionPool>.KeyOf(pool.Namespace, pool.Name)));
-        // A worker Deployment edited or deleted by hand is repaired now, not at the next resync.
+        // A worker Deployment edited or deleted by hand is repaired now, not at the next resync. Status-only changes
+        // (readyReplicas as pods come and go) are not news to the reconcile: each would cost three apply PATCHes.
+        var seen = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         deployments.OnChange(deployment =>
         {
-            if (OwningPoolKey(deployment) is { } key) queue.Add(key);
+            if (OwningPoolKey(deployment) is not { } key) return;
+            var name = Informer<V1Deployment>.KeyOf(deployment.Namespace(), deployment.Name());
+            if (deployments.Get(name) is null)
+            {
+                seen.TryRemove(name, out _); // deleted (or gone while we were not watching): repair at once
+                queue.Add(key);
+            }
+            else
+            {
+                var relevant = ReconcileRelevant(deployment);
+                if (seen.TryGetValue(name, out var last) && last == relevant) return;
+                seen[name] = relevant;
+                queue.Add(key);
+            }
         });
 
         using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -180,6 +195,15 @@ public sealed class RecognitionPoolController(
             return null;
         }
     }
+
+    /// <summary>What a change must touch to be worth a reconcile: the spec (its generation) or the metadata we apply.</summary>
+    private static string ReconcileRelevant(V1Deployment deployment) => KubernetesJson.Serialize(new
+    {
+        deployment.Metadata?.Generation,
+        deployment.Metadata?.Labels,
+        deployment.Metadata?.Annotations,
+        deployment.Metadata?.OwnerReferences,
+    });
 
     private static string? OwningPoolKey(V1Deployment deployment) =>
         deployment.Metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == RecognitionPool.KindValue

@@ -69,6 +69,30 @@ public sealed class ControllerResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_status_only_change_of_the_worker_Deployment_is_not_reconciled()
+    {
+        var requests = new RequestLog();
+        await _cluster.CreatePoolAsync("quiet");
+        _cluster.Start(_cluster.Controller(_cluster.OperatorClient(requests), resync: NoResync).RunAsync);
+        await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("quiet-worker"), d => d?.Spec?.Replicas == 1, "autoscaled");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the first status writes settle (nothing changes after, no workers get ready here)
+        var poolVersion = (await _cluster.PoolAsync("quiet"))!.Metadata.ResourceVersion;
+        var patch = $"PATCH /apis/apps/v1/namespaces/{OperatorTestCluster.Namespace}/deployments/quiet-worker";
+        var patches = requests.Count(patch);
+
+        // What the Deployment controller writes as a rollout goes on; no field of the status is the operator's.
+        for (var i = 1; i <= 4; i++)
+        {
+            await _cluster.Admin.MergePatchAsync($"/apis/apps/v1/namespaces/{OperatorTestCluster.Namespace}/deployments/quiet-worker/status",
+                new JsonObject { ["status"] = new JsonObject { ["updatedReplicas"] = i, ["observedGeneration"] = i } });
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(patches, requests.Count(patch));
+        Assert.Equal(poolVersion, (await _cluster.PoolAsync("quiet"))!.Metadata.ResourceVersion); // nor did the pool change meanwhile
+    }
+
+    [Fact]
     public async Task A_refused_connection_to_the_API_server_does_not_end_the_controller()
     {
         var faults = new ApiConnectionFaults();
