@@ -203,6 +203,7 @@ public sealed class RecognitionPoolController(
         deployment.Metadata?.Labels,
         deployment.Metadata?.Annotations,
         deployment.Metadata?.OwnerReferences,
+        deployment.Metadata?.DeletionTimestamp,
     });
 
     private static string? OwningPoolKey(V1Deployment deployment) =>
