@@ -13,12 +13,17 @@ public static class ClusterInformers
         "recognitionpools.imagerec.io",
         async cancellationToken =>
         {
-            var list = await client.ListPoolsAsync(cancellationToken).ConfigureAwait(false);
-            return (list.Items, list.Metadata?.ResourceVersion);
+            // Untyped, then one pool at a time: a pool this build cannot read must not fail the whole list.
+            var list = (JsonElement)await client.CustomObjects.ListCustomObjectForAllNamespacesAsync(
+                RecognitionPool.Group, RecognitionPool.Version, RecognitionPool.Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var items = list.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array
+                ? array.EnumerateArray().Select(item => ReadPool(item, logger)).OfType<RecognitionPool>().ToList()
+                : [];
+            return (items, MetadataString(list, "resourceVersion"));
         },
         (resourceVersion, timeoutSeconds, onError, cancellationToken) => AsPools(client.CustomObjects.WatchListCustomObjectForAllNamespacesAsync(
             RecognitionPool.Group, RecognitionPool.Version, RecognitionPool.Plural, allowWatchBookmarks: true,
-            resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken)),
+            resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken), logger),
         time, logger, options);
 
     /// <summary>The worker Deployments the operator made (by its labels), in every namespace.</summary>
@@ -36,9 +41,46 @@ public static class ClusterInformers
         time, logger, options);
 
     // The custom-objects watch yields untyped JSON; read each object as a pool.
-    private static async IAsyncEnumerable<(WatchEventType, RecognitionPool)> AsPools(IAsyncEnumerable<(WatchEventType, object)> events)
+    private static async IAsyncEnumerable<(WatchEventType, RecognitionPool)> AsPools(IAsyncEnumerable<(WatchEventType, object)> events, ILogger logger)
     {
-        await foreach (var (type, obj) in events.ConfigureAwait(false))
-            yield return (type, KubernetesJson.Deserialize<RecognitionPool>(((JsonElement)obj).GetRawText()));
+        await foreach (var (type, obj) in events.ConfigureAwait(false)) yield return AsPoolEvent(type, (JsonElement)obj, logger);
     }
+
+    /// <summary>
+    /// One watch event as a pool. A pool this build cannot read is skipped (and logged) rather than failing the watch,
+    /// which would resume from the same resourceVersion, meet the same object and stall the informer for good: it
+    /// becomes a bookmark at its resourceVersion, or, deleted, a deletion of its name.
+    /// </summary>
+    internal static (WatchEventType, RecognitionPool) AsPoolEvent(WatchEventType type, JsonElement json, ILogger logger)
+    {
+        if (type != WatchEventType.Bookmark && ReadPool(json, logger) is { } pool) return (type, pool);
+        var metadata = new V1ObjectMeta
+        {
+            Name = MetadataString(json, "name"),
+            NamespaceProperty = MetadataString(json, "namespace"),
+            ResourceVersion = MetadataString(json, "resourceVersion"),
+        };
+        return (type == WatchEventType.Deleted && metadata.Name is not null ? WatchEventType.Deleted : WatchEventType.Bookmark,
+            new RecognitionPool { Metadata = metadata });
+    }
+
+    private static RecognitionPool? ReadPool(JsonElement json, ILogger logger)
+    {
+        try
+        {
+            return KubernetesJson.Deserialize<RecognitionPool>(json.GetRawText());
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            logger.LogError("Skipping RecognitionPool {Namespace}/{Name} at resourceVersion {ResourceVersion}: it cannot be read ({Error})",
+                MetadataString(json, "namespace"), MetadataString(json, "name"), MetadataString(json, "resourceVersion"), e.Message);
+            return null;
+        }
+    }
+
+    private static string? MetadataString(JsonElement json, string property) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 
@@ -131,7 +132,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var (items, resourceVersion) = await _list(cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _listCount);
-        var listed = items.Select(Serialize).ToList();
+        var listed = items.Select(TrySerialize).OfType<CachedObject>().ToList();
         var fresh = new ConcurrentDictionary<string, CachedObject>(listed.Select(c => KeyValuePair.Create(c.Key, c)), StringComparer.Ordinal);
         var previous = _cache;
         _cache = fresh;
@@ -151,13 +152,29 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
     {
         if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
         {
-            var cached = Serialize(obj);
-            if (type == WatchEventType.Deleted) _cache.TryRemove(cached.Key, out _);
-            else _cache[cached.Key] = cached;
-            Notify(cached);
+            if (TrySerialize(obj) is { } cached)
+            {
+                if (type == WatchEventType.Deleted) _cache.TryRemove(cached.Key, out _);
+                else _cache[cached.Key] = cached;
+                Notify(cached);
+            }
         }
 
+        // Past a skipped object too: resuming before it would meet it again, and the watch would never get further.
         if (obj.Metadata?.ResourceVersion is { Length: > 0 } version) Volatile.Write(ref _resourceVersion, version);
+    }
+
+    private CachedObject? TrySerialize(T obj)
+    {
+        try
+        {
+            return Serialize(obj);
+        }
+        catch (Exception e) when (e is InvalidOperationException or JsonException or NotSupportedException)
+        {
+            _logger.LogError("Skipping a {Resource} at resourceVersion {ResourceVersion}: {Error}", _what, obj.Metadata?.ResourceVersion, e.Message);
+            return null;
+        }
     }
 
     private void Notify(CachedObject cached)

@@ -22,6 +22,8 @@ public sealed class OperatorHost(
     ILogger<OperatorHost> logger) : BackgroundService, IHealthCheck
 {
     private volatile bool _running;
+    private volatile string? _unhealthy;
+    private volatile string? _degraded;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,7 +31,16 @@ public sealed class OperatorHost(
         if (!o.LeaderElection)
         {
             _running = true;
-            await controller.RunAsync(stoppingToken);
+            try
+            {
+                await controller.RunAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                _unhealthy = $"controller failed: {e.Message}";
+                logger.LogError(e, "The controller failed");
+                throw;
+            }
             return;
         }
 
@@ -42,14 +53,21 @@ public sealed class OperatorHost(
             RenewDeadline = o.RenewDeadline,
             RetryPeriod = o.RetryPeriod,
         });
+        // One token source per campaign: the library's renew loop is a Task.Run on the token it is given and keeps
+        // calling TryAcquireOrRenew after RenewDeadline ends the campaign (it could take the lease again while no
+        // controller runs, one orphan per lost term). Cancelling the campaign's token as soon as it returns ends it.
+        CancellationTokenSource? campaign = null;
         CancellationTokenSource? leadership = null;
         var leading = Task.CompletedTask;
+        var controllerFailed = false;
         elector.OnStartedLeading += () =>
         {
             logger.LogInformation("{Identity} leads (lease {Lease})", identity, lease.Describe());
-            leadership = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var term = campaign!;
+            leadership = CancellationTokenSource.CreateLinkedTokenSource(term.Token);
             var token = leadership.Token;
-            leading = Task.Run(() => controller.RunAsync(token), CancellationToken.None);
+            _degraded = null;
+            leading = Task.Run(() => LeadAsync(term, token), CancellationToken.None);
         };
         elector.OnStoppedLeading += () =>
         {
@@ -58,14 +76,34 @@ public sealed class OperatorHost(
         };
         elector.OnError += e => logger.LogDebug("Leader election: {Error}", e.Message);
 
-        _running = true; // a follower is healthy too; readiness means "able to lead"
-        while (!stoppingToken.IsCancellationRequested)
+        // The controller's run ends only by our cancellation: anything else (a fault, a return) while still leader
+        // ends the term — cancelling the campaign gives the leadership up — instead of a leader that does nothing.
+        async Task LeadAsync(CancellationTokenSource term, CancellationToken token)
         {
             try
             {
-                await elector.RunUntilLeadershipLostAsync(stoppingToken);
+                await controller.RunAsync(token);
+                if (token.IsCancellationRequested) return;
+                throw new InvalidOperationException("The controller stopped while leading.");
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!token.IsCancellationRequested)
+            {
+                controllerFailed = true;
+                _unhealthy = $"controller failed while leading: {e.Message}";
+                logger.LogError(e, "{Identity}: the controller failed while leading; giving the lease up and campaigning again", identity);
+                await term.CancelAsync();
+            }
+        }
+
+        _running = true; // a follower is healthy too; readiness means "able to lead"
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            campaign = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            try
+            {
+                await elector.RunUntilLeadershipLostAsync(campaign.Token);
+            }
+            catch (OperationCanceledException) when (campaign.IsCancellationRequested)
             {
             }
             catch (Exception e)
@@ -74,10 +112,21 @@ public sealed class OperatorHost(
                 logger.LogWarning("Leader election failed: {Error}; campaigning again", e.Message);
             }
 
+            await campaign.CancelAsync(); // ends the library's renew task, should RenewDeadline have left it running
             leadership?.Cancel();
             await leading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             leadership?.Dispose();
             leadership = null;
+            campaign.Dispose();
+            campaign = null;
+            if (controllerFailed)
+            {
+                controllerFailed = false;
+                // Let a healthy replica take over at once rather than after the lease expires.
+                if (!stoppingToken.IsCancellationRequested) await ReleaseLeaseAsync(o.LeaseName, leaseNamespace, identity, o.RenewDeadline);
+                _degraded = _unhealthy;
+                _unhealthy = null;
+            }
             await Task.Delay(o.RetryPeriod, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
@@ -111,6 +160,13 @@ public sealed class OperatorHost(
         }
     }
 
+    /// <summary>
+    /// Unhealthy before the controller starts and while a leader's controller has failed (until the term is given up);
+    /// degraded, with the failure, from then until this replica leads again with a running controller.
+    /// </summary>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_running ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("controller not started"));
+        Task.FromResult(!_running ? HealthCheckResult.Unhealthy("controller not started")
+            : _unhealthy is { } failure ? HealthCheckResult.Unhealthy(failure)
+            : _degraded is { } last ? HealthCheckResult.Degraded($"last term ended with a failure: {last}")
+            : HealthCheckResult.Healthy());
 }

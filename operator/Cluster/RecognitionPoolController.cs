@@ -47,19 +47,35 @@ public sealed class RecognitionPoolController(
         var pools = _pools = ClusterInformers.Pools(client, time, loggers.CreateLogger<Informer<RecognitionPool>>());
         var deployments = _deployments = ClusterInformers.WorkerDeployments(client, time, loggers.CreateLogger<Informer<V1Deployment>>());
         pools.OnChange(pool => queue.Add(Informer<RecognitionPool>.KeyOf(pool.Namespace, pool.Name)));
-        // A worker Deployment edited or deleted by hand is repaired now, not at the next resync.
+        // A worker Deployment edited or deleted by hand is repaired now, not at the next resync. Status-only changes
+        // (readyReplicas as pods come and go) are not news to the reconcile: each would cost three apply PATCHes.
+        var seen = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         deployments.OnChange(deployment =>
         {
-            if (OwningPoolKey(deployment) is { } key) queue.Add(key);
+            if (OwningPoolKey(deployment) is not { } key) return;
+            var name = Informer<V1Deployment>.KeyOf(deployment.Namespace(), deployment.Name());
+            if (deployments.Get(name) is null)
+            {
+                seen.TryRemove(name, out _); // deleted (or gone while we were not watching): repair at once
+                queue.Add(key);
+            }
+            else
+            {
+                var relevant = ReconcileRelevant(deployment);
+                if (seen.TryGetValue(name, out var last) && last == relevant) return;
+                seen[name] = relevant;
+                queue.Add(key);
+            }
         });
 
         using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var informers = Task.WhenAll(pools.RunAsync(stopInformers.Token), deployments.RunAsync(stopInformers.Token));
+        var resync = Task.CompletedTask;
         try
         {
             await Task.WhenAll(pools.WaitForSyncAsync(cancellationToken), deployments.WaitForSyncAsync(cancellationToken));
             _logger.LogInformation("Watching RecognitionPools: {Count} found", pools.Count);
-            var resync = ResyncAsync(queue, cancellationToken);
+            resync = ResyncAsync(queue, stopInformers.Token);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var key = await queue.TakeAsync(cancellationToken);
@@ -72,7 +88,6 @@ public sealed class RecognitionPoolController(
                     queue.Done(key);
                 }
             }
-            await resync;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -82,6 +97,7 @@ public sealed class RecognitionPoolController(
             queue.ShutDown();
             foreach (var key in _running.Keys) await StopAutoscalerAsync(key);
             await stopInformers.CancelAsync();
+            await resync.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await informers.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
@@ -92,7 +108,15 @@ public sealed class RecognitionPoolController(
         {
             await Task.Delay(Resync, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (cancellationToken.IsCancellationRequested) break;
-            foreach (var pool in _pools!.List()) queue.Add(Informer<RecognitionPool>.KeyOf(pool.Namespace, pool.Name));
+            try
+            {
+                foreach (var pool in _pools!.List()) queue.Add(Informer<RecognitionPool>.KeyOf(pool.Namespace, pool.Name));
+            }
+            catch (Exception e)
+            {
+                // One failed pass must not end drift repair for the rest of the term.
+                _logger.LogError(e, "Resync pass failed; trying again in {Resync}", Resync);
+            }
         }
     }
 
@@ -172,6 +196,16 @@ public sealed class RecognitionPoolController(
         }
     }
 
+    /// <summary>What a change must touch to be worth a reconcile: the spec (its generation) or the metadata we apply.</summary>
+    private static string ReconcileRelevant(V1Deployment deployment) => KubernetesJson.Serialize(new
+    {
+        deployment.Metadata?.Generation,
+        deployment.Metadata?.Labels,
+        deployment.Metadata?.Annotations,
+        deployment.Metadata?.OwnerReferences,
+        deployment.Metadata?.DeletionTimestamp,
+    });
+
     private static string? OwningPoolKey(V1Deployment deployment) =>
         deployment.Metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == RecognitionPool.KindValue
             && o.ApiVersion == RecognitionPool.ApiVersionValue) is { } owner
@@ -180,7 +214,15 @@ public sealed class RecognitionPoolController(
 
     private void EnsureAutoscaler(string key, RecognitionPool pool)
     {
-        if (_running.ContainsKey(key)) return;
+        if (_running.TryGetValue(key, out var existing))
+        {
+            if (!existing.Loop.IsCompleted) return;
+            // A loop that ended by itself (a bug, not our stop) would leave the pool unscaled for the rest of the term.
+            if (!_running.TryRemove(KeyValuePair.Create(key, existing))) return;
+            existing.Stop.Dispose();
+            _logger.LogError(existing.Loop.Exception?.GetBaseException(), "The autoscaling loop of pool {Pool} ended unexpectedly ({Status}); restarting it",
+                key, existing.Loop.Status);
+        }
         var last = pool;
         // Each pass reads the latest spec from the cache (a copy), falling back to the last one seen.
         RecognitionPool Current() => last = _pools!.Get(key) ?? last;

@@ -27,6 +27,7 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
     private readonly HashSet<ITimer> _delayed = [];
     private readonly SemaphoreSlim _available = new(0);
     private bool _shutDown;
+    private bool _disposed;
 
     public WorkQueue(TimeProvider time, TimeSpan? baseDelay = null, TimeSpan? maxDelay = null)
     {
@@ -48,8 +49,8 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
         {
             if (_shutDown || !_dirty.Add(key) || _processing.Contains(key)) return;
             _ready.Enqueue(key);
+            Signal();
         }
-        _available.Release();
     }
 
     /// <summary>Adds the key after its back-off and doubles the next one.</summary>
@@ -117,8 +118,8 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
             _processing.Remove(key);
             if (_shutDown || !_dirty.Contains(key)) return;
             _ready.Enqueue(key);
+            Signal();
         }
-        _available.Release();
     }
 
     /// <summary>Drops pending back-offs and accepts no more keys.</summary>
@@ -137,7 +138,19 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
     public void Dispose()
     {
         ShutDown();
-        _available.Dispose();
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _available.Dispose();
+        }
+    }
+
+    // Under the lock, as Dispose is: a back-off timer that fired just as the queue was disposed (its callback may be
+    // running on a timer thread already) must not release a disposed semaphore — an unhandled exception there ends the process.
+    private void Signal()
+    {
+        if (!_disposed) _available.Release();
     }
 
     private TimeSpan NextDelay(TKey key)

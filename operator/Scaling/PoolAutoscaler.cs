@@ -36,7 +36,9 @@ public sealed class PoolAutoscaler(
             {
                 await TickAsync(pool, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            // Only our own stop ends the loop: an OperationCanceledException that is not ours (an HTTP client's
+            // timeout surfaces as TaskCanceledException) is a failed pass like any other.
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 metrics.ReconcileErrors.Add(1, new("kind", "autoscale"), new("reason", e.GetType().Name));
                 logger.LogError(e, "Autoscaling pass for pool {Pool} failed", poolKey);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Amazon;
-using Amazon.Runtime.Credentials;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using ImageRec.Common.Aws;
@@ -32,15 +31,17 @@ public sealed class SqsQueueDepthReader(IOptions<AwsOptions> defaults, TimeProvi
     public async Task<QueueDepth> ReadAsync(QueueSpec queue, CancellationToken cancellationToken)
     {
         var key = (queue.Region, string.IsNullOrWhiteSpace(queue.Endpoint) ? defaults.Value.ServiceUrl : queue.Endpoint);
-        var client = _clients.GetOrAdd(key, k => new Lazy<IAmazonSQS>(() => Create(k.Region, k.Endpoint))).Value;
         Dictionary<string, string>? values;
         try
         {
+            // PublicationOnly: a client that could not be made is not remembered, the next pass tries again.
+            var client = _clients.GetOrAdd(key, k => new Lazy<IAmazonSQS>(() => Create(k.Region, k.Endpoint), LazyThreadSafetyMode.PublicationOnly)).Value;
             values = (await client.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queue.Url, AttributeNames = [.. Attributes] },
                 cancellationToken)).Attributes;
         }
-        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken) || e is ArgumentException or FormatException or InvalidOperationException)
         {
+            // Missing credentials surface here too (AmazonClientException), as does a region or endpoint the SDK cannot use.
             throw new QueueDepthUnavailableException(AwsCallFailures.Code(e), e.Message, e);
         }
         return new QueueDepth(Count(values, Attributes[0]), Count(values, Attributes[1]), Count(values, Attributes[2]), time.GetUtcNow());
@@ -59,8 +60,11 @@ public sealed class SqsQueueDepthReader(IOptions<AwsOptions> defaults, TimeProvi
             config.AuthenticationRegion = region;
         }
         AwsServiceCollectionExtensions.ConfigureSqs(config);
-        var credentials = AwsServiceCollectionExtensions.StaticCredentials(defaults.Value) ?? DefaultAWSCredentialsIdentityResolver.GetCredentials();
-        return new AmazonSQSClient(credentials, config);
+        // Without static keys the SDK resolves the default chain itself, per request, and refreshes what expires
+        // (web identity, container and instance credentials): resolving it once here would pin a failure or an old key.
+        return AwsServiceCollectionExtensions.StaticCredentials(defaults.Value) is { } credentials
+            ? new AmazonSQSClient(credentials, config)
+            : new AmazonSQSClient(config);
     }
 
     /// <summary>The counter's value; a missing or garbled one fails the whole read (never a silent 0).</summary>

@@ -3,6 +3,7 @@ using ImageRec.Operator.Entities;
 using k8s.Models;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
+using ImageRec.Tests.Operator.Kubernetes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,7 +26,12 @@ public sealed class PoolAutoscalerTests
         public int Replicas { get; private set; }
         public List<int> Requests { get; } = [];
 
-        public Task<WorkerFleet> ObserveAsync(CancellationToken cancellationToken) => Task.FromResult(new WorkerFleet(Replicas, Replicas));
+        /// <summary>How many observations fail the way an HTTP client's timeout does (TaskCanceledException, not our token).</summary>
+        public int TimeOuts { get; set; }
+
+        public Task<WorkerFleet> ObserveAsync(CancellationToken cancellationToken) => TimeOuts-- > 0
+            ? Task.FromException<WorkerFleet>(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing."))
+            : Task.FromResult(new WorkerFleet(Replicas, Replicas));
 
         public Task ScaleAsync(int replicas, CancellationToken cancellationToken)
         {
@@ -73,9 +79,9 @@ public sealed class PoolAutoscalerTests
         },
     };
 
-    private PoolAutoscaler Autoscaler() => new("ns/pool", _queue, _workers, _reporter,
+    private PoolAutoscaler Autoscaler(TimeProvider? time = null) => new("ns/pool", _queue, _workers, _reporter,
         new OperatorMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
-        _clock, NullLogger.Instance);
+        time ?? _clock, NullLogger.Instance);
 
     private async Task<ScalingDecision> TickAt(PoolAutoscaler autoscaler, int second, long visible, long inFlight = 0)
     {
@@ -137,5 +143,30 @@ public sealed class PoolAutoscalerTests
         await TickAt(autoscaler, 0, visible: 35);
         Assert.Equal("True", Condition("QueueReachable").Status);
         Assert.Single(_reporter.Events, e => e is { Type: "Normal", Reason: "QueueReachable" });
+    }
+    [Fact]
+    public async Task A_timeout_that_is_not_our_stop_fails_one_pass_and_the_loop_goes_on()
+    {
+        var time = new ManualTimeProvider(_clock.Now);
+        var autoscaler = Autoscaler(time);
+        _queue.Next = new QueueDepth(0, 0, 0, _clock.Now);
+        _workers.TimeOuts = 1;
+        using var stop = new CancellationTokenSource();
+
+        // Every call completes synchronously, so the first pass has run (and failed) when RunAsync returns its task.
+        var loop = autoscaler.RunAsync(() => _pool, stop.Token);
+        Assert.False(loop.IsCompleted, $"the loop ended after a timeout that was not its stop ({loop.Status})");
+        Assert.Null(_reporter.Status);
+        Assert.Equal(1, time.PendingTimers); // waiting out the poll interval
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        // The pass after the delay may run on another thread: wait for it (no clock moves meanwhile, so no race).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (_reporter.Status is null && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Equal([1], _workers.Requests); // the next pass ran: a new pool starts at its minimum
+        Assert.NotNull(_reporter.Status);
+
+        await stop.CancelAsync();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ImageRec.Operator.Cluster;
 using ImageRec.Tests.Infrastructure.KubernetesApi;
@@ -174,5 +175,48 @@ public sealed class InformerTests : IAsyncLifetime
         await Task.Yield();
         onError(gone);
         yield break;
+    }
+    [Fact]
+    public async Task An_object_that_cannot_be_cached_is_skipped_and_the_watch_goes_on_past_it()
+    {
+        // One watch: an object the cache cannot take (no name), then a good one; later watches stay open until stopped.
+        var watches = 0;
+        async IAsyncEnumerable<(WatchEventType, V1ConfigMap)> Watch(string? resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref watches) == 1)
+            {
+                yield return (WatchEventType.Added, new V1ConfigMap { Metadata = new V1ObjectMeta { NamespaceProperty = Namespace, ResourceVersion = "5" } });
+                yield return (WatchEventType.Added, new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "good", NamespaceProperty = Namespace, ResourceVersion = "6" } });
+                yield break;
+            }
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        var informer = new Informer<V1ConfigMap>("configmaps",
+            _ => Task.FromResult<(IEnumerable<V1ConfigMap>, string?)>(([], "1")),
+            (resourceVersion, _, _, cancellationToken) => Watch(resourceVersion, cancellationToken),
+            TimeProvider.System, NullLogger.Instance,
+            new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200) });
+        informer.OnChange(map => _changes.Enqueue(map.Metadata.Name));
+        _run = informer.RunAsync(_stop.Token);
+
+        await Eventually(() => informer.Get(Namespace, "good"), c => c is not null, "the object after the bad one");
+        Assert.Equal("6", informer.LastResourceVersion);
+        Assert.Equal(["good"], _changes);
+    }
+
+    [Fact]
+    public void A_pool_this_build_cannot_read_is_a_bookmark_at_its_version_or_a_deletion_of_its_name()
+    {
+        var json = System.Text.Json.JsonDocument.Parse("""
+            {"apiVersion": "imagerec.io/v1alpha1", "kind": "RecognitionPool",
+             "metadata": {"name": "odd", "namespace": "default", "resourceVersion": "42"},
+             "spec": {"scaling": {"minReplicas": "lots"}}}
+            """).RootElement;
+
+        var (modified, skipped) = ClusterInformers.AsPoolEvent(WatchEventType.Modified, json, NullLogger.Instance);
+        Assert.Equal((WatchEventType.Bookmark, "42"), (modified, skipped.Metadata.ResourceVersion));
+
+        var (deleted, gone) = ClusterInformers.AsPoolEvent(WatchEventType.Deleted, json, NullLogger.Instance);
+        Assert.Equal((WatchEventType.Deleted, "default", "odd"), (deleted, gone.Metadata.NamespaceProperty, gone.Metadata.Name));
     }
 }

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using ImageRec.Operator.Cluster;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Operator.Cluster;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -64,6 +66,30 @@ public sealed class ControllerResilienceTests : IAsyncLifetime
 
         await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("photos-worker"),
             d => d is not null && d.Metadata.Uid != original!.Metadata.Uid, "the Deployment recreated", seconds: 5);
+    }
+
+    [Fact]
+    public async Task A_status_only_change_of_the_worker_Deployment_is_not_reconciled()
+    {
+        var requests = new RequestLog();
+        await _cluster.CreatePoolAsync("quiet");
+        _cluster.Start(_cluster.Controller(_cluster.OperatorClient(requests), resync: NoResync).RunAsync);
+        await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("quiet-worker"), d => d?.Spec?.Replicas == 1, "autoscaled");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the first status writes settle (nothing changes after, no workers get ready here)
+        var poolVersion = (await _cluster.PoolAsync("quiet"))!.Metadata.ResourceVersion;
+        var patch = $"PATCH /apis/apps/v1/namespaces/{OperatorTestCluster.Namespace}/deployments/quiet-worker";
+        var patches = requests.Count(patch);
+
+        // What the Deployment controller writes as a rollout goes on; no field of the status is the operator's.
+        for (var i = 1; i <= 4; i++)
+        {
+            await _cluster.Admin.MergePatchAsync($"/apis/apps/v1/namespaces/{OperatorTestCluster.Namespace}/deployments/quiet-worker/status",
+                new JsonObject { ["status"] = new JsonObject { ["updatedReplicas"] = i, ["observedGeneration"] = i } });
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(patches, requests.Count(patch));
+        Assert.Equal(poolVersion, (await _cluster.PoolAsync("quiet"))!.Metadata.ResourceVersion); // nor did the pool change meanwhile
     }
 
     [Fact]
@@ -131,6 +157,52 @@ public sealed class ControllerResilienceTests : IAsyncLifetime
         _cluster.Queue.Visible = 50;
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Equal(1, (await _cluster.DeploymentAsync("ha-worker"))!.Spec!.Replicas); // nobody scales while operator-a follows
+        await host.StopAsync(CancellationToken.None);
+    }
+    /// <summary>Records every line like <see cref="RecordingLoggerFactory"/>, and throws on one: a bug in the controller's run.</summary>
+    private sealed class FailingLoggerFactory(RecordingLogger log, string failOn) : ILoggerFactory, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            log.Log(logLevel, eventId, state, exception, formatter);
+            if (formatter(state, exception).StartsWith(failOn, StringComparison.Ordinal)) throw new InvalidOperationException("a bug in the controller");
+        }
+    }
+
+    [Fact]
+    public async Task A_controller_that_fails_while_leading_ends_the_term_and_health_says_so()
+    {
+        var log = new RecordingLogger();
+        var loggers = new FailingLoggerFactory(log, "Watching RecognitionPools");
+        var client = _cluster.OperatorClient();
+        var host = new OperatorHost(_cluster.Controller(client, loggers, NoResync), client, Options.Create(new OperatorOptions
+        {
+            LeaderElection = true, Identity = "operator-a", LeaseNamespace = OperatorTestCluster.Namespace,
+            LeaseDuration = TimeSpan.FromSeconds(3), RenewDeadline = TimeSpan.FromSeconds(2), RetryPeriod = TimeSpan.FromMilliseconds(300),
+        }), TimeProvider.System, new Logger<OperatorHost>(loggers));
+        _cluster.Start(host.StartAsync);
+
+        // Before, the replica led once and stayed a "healthy" leader that reconciled nothing.
+        await OperatorTestCluster.EventuallyAsync(() => host.CheckHealthAsync(new HealthCheckContext()), h => h.Status != HealthStatus.Healthy && h.Description?.Contains("controller failed while leading", StringComparison.Ordinal) == true,
+            "health reflects the failed controller", seconds: 10);
+        await OperatorTestCluster.EventuallyAsync(() => Task.FromResult(log.Entries.Count(e => e.Message.StartsWith("operator-a leads", StringComparison.Ordinal))),
+            n => n >= 2, "the term ended and a new campaign won", seconds: 10);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("controller failed while leading", StringComparison.Ordinal));
+        Assert.Contains(log.Entries, e => e.Message == $"operator-a released lease {OperatorTestCluster.Namespace}/imagerec-operator");
         await host.StopAsync(CancellationToken.None);
     }
 }
