@@ -8,7 +8,8 @@ namespace ImageRec.Operator.Cluster;
 
 /// <summary>
 /// Runs the <see cref="RecognitionPoolController"/>: directly, or only while this replica leads, through
-/// the Kubernetes client's <see cref="LeaderElector"/> on a coordination.k8s.io Lease (<see cref="LeaseLock"/>).
+/// the Kubernetes client's <see cref="LeaderElector"/> on a coordination.k8s.io Lease (<see cref="LeaseLock"/>,
+/// through <see cref="TransportTolerantLock"/> so a connection reset does not end a term).
 /// Losing the lease cancels the controller, which stops its autoscalers; the next leader takes over
 /// within the lease duration. A new term starts only after the last one's controller has stopped.
 /// The library's elector does not hand the lease back on a graceful stop (client-go's ReleaseOnCancel),
@@ -46,7 +47,8 @@ public sealed class OperatorHost(
 
         var identity = o.Identity ?? Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
         var leaseNamespace = o.LeaseNamespace ?? "default";
-        var lease = new LeaseLock(client, leaseNamespace, o.LeaseName, identity);
+        // A renewal without an answer is a failed attempt, retried until the renew deadline (client-go's behaviour).
+        var lease = new TransportTolerantLock(new LeaseLock(client, leaseNamespace, o.LeaseName, identity));
         using var elector = new LeaderElector(new LeaderElectionConfig(lease)
         {
             LeaseDuration = o.LeaseDuration,
