@@ -71,9 +71,3 @@ internal static class TestIdentity
         });
     }
 }
-
-/// <summary>The machine's clock, shifted: a provider on it issues tokens that are already expired, or not yet valid.</summary>
-internal sealed class ShiftedTimeProvider(TimeSpan shift) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
-}

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using ImageRec.LocalIdentity;
+using ImageRec.Tests.Infrastructure;
 using ImageRec.WebTier.Auth;
 using Microsoft.IdentityModel.Tokens;
 

@@ -7,7 +7,6 @@ using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
 using ImageRec.Operator.Status;
 using ImageRec.Tests.Infrastructure;
-using ImageRec.Tests.Operator.Kubernetes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -3,7 +3,7 @@ using ImageRec.Operator.Entities;
 using k8s.Models;
 using ImageRec.Operator.Observability;
 using ImageRec.Operator.Scaling;
-using ImageRec.Tests.Operator.Kubernetes;
+using ImageRec.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -59,16 +59,10 @@ public sealed class PoolAutoscalerTests
         }
     }
 
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private readonly ScriptedQueue _queue = new();
     private readonly InstantActuator _workers = new();
     private readonly RecordingReporter _reporter = new();
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     private readonly RecognitionPool _pool = new()
     {
         Metadata = new V1ObjectMeta { Name = "pool", Generation = 3 },
@@ -85,8 +79,8 @@ public sealed class PoolAutoscalerTests
 
     private async Task<ScalingDecision> TickAt(PoolAutoscaler autoscaler, int second, long visible, long inFlight = 0)
     {
-        _clock.Now = new DateTimeOffset(2026, 11, 22, 12, 0, second, TimeSpan.Zero);
-        _queue.Next = new QueueDepth(visible, inFlight, 0, _clock.Now);
+        _clock.Advance(new DateTimeOffset(2026, 11, 22, 12, 0, second, TimeSpan.Zero) - _clock.GetUtcNow());
+        _queue.Next = new QueueDepth(visible, inFlight, 0, _clock.GetUtcNow());
         return await autoscaler.TickAsync(_pool, CancellationToken.None);
     }
 
@@ -114,7 +108,7 @@ public sealed class PoolAutoscalerTests
         await TickAt(autoscaler, 40, visible: 0);                 // window passed → minimum
         Assert.Equal(1, _workers.Replicas);
         Assert.Equal(("True", "WorkersReady"), (Condition("Ready").Status, Condition("Ready").Reason));
-        Assert.Equal(_clock.Now, _reporter.Status.LastScaleTime);
+        Assert.Equal(_clock.GetUtcNow(), _reporter.Status.LastScaleTime);
     }
 
     [Fact]
@@ -126,7 +120,7 @@ public sealed class PoolAutoscalerTests
         var reachableSince = Condition("QueueReachable").LastTransitionTime;
 
         _queue.Error = new QueueDepthUnavailableException("AccessDenied", "not authorized to perform sqs:GetQueueAttributes");
-        _clock.Now = _clock.Now.AddMinutes(5);
+        _clock.Advance(TimeSpan.FromMinutes(5));
         await autoscaler.TickAsync(_pool, CancellationToken.None);
         await autoscaler.TickAsync(_pool, CancellationToken.None);
 
@@ -147,9 +141,9 @@ public sealed class PoolAutoscalerTests
     [Fact]
     public async Task A_timeout_that_is_not_our_stop_fails_one_pass_and_the_loop_goes_on()
     {
-        var time = new ManualTimeProvider(_clock.Now);
+        var time = new ManualTimeProvider(_clock.GetUtcNow());
         var autoscaler = Autoscaler(time);
-        _queue.Next = new QueueDepth(0, 0, 0, _clock.Now);
+        _queue.Next = new QueueDepth(0, 0, 0, _clock.GetUtcNow());
         _workers.TimeOuts = 1;
         using var stop = new CancellationTokenSource();
 

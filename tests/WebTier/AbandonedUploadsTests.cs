@@ -3,7 +3,6 @@ using Amazon.S3.Model;
 using ImageRec.Common.Configuration;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
-using ImageRec.Tests.Operator.Cluster;
 using ImageRec.WebTier.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

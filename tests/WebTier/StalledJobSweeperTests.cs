@@ -5,7 +5,6 @@ using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
-using ImageRec.Tests.Operator.Cluster;
 using ImageRec.WebTier.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -29,16 +28,9 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
     private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
     private readonly IAmazonSQS _sqs = emulator.CreateSqsClient();
     private readonly StorageOptions _storage = new() { InputBucket = AwsEmulatorFixture.UniqueName("input"), ResultBucket = AwsEmulatorFixture.UniqueName("results") };
-    private readonly MovableClock _clock = new();
+    private readonly ShiftedTimeProvider _clock = new();
     private ServiceProvider _services = null!;
     private string _queueUrl = "";
-
-    private sealed class MovableClock : TimeProvider
-    {
-        public TimeSpan Ahead { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Ahead;
-    }
 
     public async Task InitializeAsync()
     {
@@ -103,7 +95,7 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
         Assert.Equal(0, await _services.GetRequiredService<StalledJobSweeper>().SweepAsync(CancellationToken.None));
         Assert.Empty(await QueuedJobsAsync());
 
-        _clock.Ahead = StalledAfter + TimeSpan.FromMinutes(1);
+        _clock.Shift = StalledAfter + TimeSpan.FromMinutes(1);
         Assert.Equal(1, await _services.GetRequiredService<StalledJobSweeper>().SweepAsync(CancellationToken.None));
 
         var job = Assert.Single(await QueuedJobsAsync());
@@ -116,7 +108,7 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
     public async Task Replicas_sweeping_together_may_queue_a_job_twice_and_none_once_its_result_is_stored()
     {
         var stalled = await StoreInputAsync("img_02.jpg");
-        _clock.Ahead = StalledAfter + TimeSpan.FromMinutes(1);
+        _clock.Shift = StalledAfter + TimeSpan.FromMinutes(1);
 
         // Two replicas: two sweepers, each with its own memory of what it queued again.
         var replicas = Enumerable.Range(0, 2).Select(_ => ActivatorUtilities.CreateInstance<StalledJobSweeper>(_services)).ToArray();
@@ -139,15 +131,15 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
     {
         var stalled = await StoreInputAsync("img_03.jpg");
         var sweeper = ActivatorUtilities.CreateInstance<StalledJobSweeper>(_services);
-        _clock.Ahead = StalledAfter + TimeSpan.FromMinutes(1);
+        _clock.Shift = StalledAfter + TimeSpan.FromMinutes(1);
         Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
 
         // A minute later its copy still waits in a long queue: no second copy.
-        _clock.Ahead += TimeSpan.FromMinutes(1);
+        _clock.Shift += TimeSpan.FromMinutes(1);
         Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
 
         // Still no result a whole StalledAfter later: that copy was lost too, so one more.
-        _clock.Ahead += StalledAfter;
+        _clock.Shift += StalledAfter;
         Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
         Assert.All(await QueuedJobsAsync(), j => Assert.Equal(stalled.Id, j.Id));
     }
@@ -156,7 +148,7 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
     public async Task A_sweep_refused_for_good_is_logged_and_the_next_tick_sweeps_again()
     {
         var stalled = await StoreInputAsync("img_04.jpg");
-        _clock.Ahead = StalledAfter + TimeSpan.FromMinutes(1);
+        _clock.Shift = StalledAfter + TimeSpan.FromMinutes(1);
         // The first listing of a bucket is refused as S3 refuses a role without s3:ListBucket; the rest pass.
         await using var proxy = await FaultProxy.FailingFirstAsync(emulator.ServiceUrl,
             request => request.Query.ContainsKey("list-type"), AwsErrorResponses.WriteAccessDeniedAsync);

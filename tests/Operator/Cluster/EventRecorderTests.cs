@@ -1,6 +1,6 @@
 using ImageRec.Operator.Cluster;
 using ImageRec.Tests.Operator.Controllers;
-using ImageRec.Tests.Operator.Kubernetes;
+using ImageRec.Tests.Infrastructure;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 

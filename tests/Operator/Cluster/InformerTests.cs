@@ -5,7 +5,7 @@ using ImageRec.Operator.Cluster;
 using ImageRec.Tests.Infrastructure.KubernetesApi;
 using ImageRec.Tests.KubernetesApi;
 using ImageRec.Tests.Operator.Controllers;
-using ImageRec.Tests.Operator.Kubernetes;
+using ImageRec.Tests.Infrastructure;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,5 @@
 using ImageRec.Operator.Cluster;
-using ImageRec.Tests.Operator.Kubernetes;
+using ImageRec.Tests.Infrastructure;
 
 namespace ImageRec.Tests.Operator.Cluster;
 

@@ -1,4 +1,4 @@
-namespace ImageRec.Tests.Operator.Kubernetes;
+namespace ImageRec.Tests.Infrastructure;
 
 /// <summary>A clock that moves only when told; timers (Task.Delay with this provider) fire on <see cref="Advance"/>.</summary>
 internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider

@@ -1,9 +1,8 @@
-using ImageRec.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
-namespace ImageRec.Tests.Operator.Cluster;
+namespace ImageRec.Tests.Infrastructure;
 
-/// <summary>Hands every category the one <see cref="RecordingLogger"/>, so a test can count the operator's log lines.</summary>
+/// <summary>Hands every category the one <see cref="RecordingLogger"/>, so a test can count a service's log lines.</summary>
 internal sealed class RecordingLoggerFactory(RecordingLogger logger) : ILoggerFactory
 {
     public ILogger CreateLogger(string categoryName) => logger;
