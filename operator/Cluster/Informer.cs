@@ -13,7 +13,7 @@ namespace ImageRec.Operator.Cluster;
 /// included; a 410 Gone (an ERROR event or an HTTP 410) relists; transport errors back off and retry
 /// (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes).
 /// The cache keeps JSON, so every read is a fresh copy callers may change freely. Handlers get each
-/// added, changed or deleted object (a deleted one in its last known state), repeats possible.
+/// added, changed or deleted object with its previous state (<see cref="InformerChange{T}"/>), repeats possible.
 /// </summary>
 public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -30,7 +30,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
     private readonly InformerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly List<Action<T>> _handlers = [];
+    private readonly List<Action<InformerChange<T>>> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ConcurrentDictionary<string, CachedObject> _cache = new(StringComparer.Ordinal);
     private string? _resourceVersion;
@@ -61,7 +61,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
     public static string KeyOf(string? @namespace, string name) => string.IsNullOrEmpty(@namespace) ? name : $"{@namespace}/{name}";
 
     /// <summary>Called (on the informer's loop) for every object added, changed or deleted. Register before <see cref="RunAsync"/>.</summary>
-    public void OnChange(Action<T> handler) => _handlers.Add(handler);
+    public void OnChange(Action<InformerChange<T>> handler) => _handlers.Add(handler);
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
 
@@ -140,9 +140,10 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
         // After a relist only real differences are news: new, changed, or vanished while we were not watching.
         foreach (var cached in listed)
         {
-            if (!previous.TryGetValue(cached.Key, out var old) || old.ResourceVersion != cached.ResourceVersion) Notify(cached);
+            previous.TryGetValue(cached.Key, out var old);
+            if (old is null || old.ResourceVersion != cached.ResourceVersion) Notify(old, cached, deleted: false);
         }
-        foreach (var vanished in previous.Values.Where(old => !fresh.ContainsKey(old.Key))) Notify(vanished);
+        foreach (var vanished in previous.Values.Where(old => !fresh.ContainsKey(old.Key))) Notify(vanished, vanished, deleted: true);
 
         _logger.LogDebug("Listed {Count} {Resource} at resourceVersion {ResourceVersion}", fresh.Count, _what, resourceVersion);
         _synced.TrySetResult();
@@ -154,9 +155,10 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
         {
             if (TrySerialize(obj) is { } cached)
             {
+                _cache.TryGetValue(cached.Key, out var old);
                 if (type == WatchEventType.Deleted) _cache.TryRemove(cached.Key, out _);
                 else _cache[cached.Key] = cached;
-                Notify(cached);
+                Notify(old, cached, deleted: type == WatchEventType.Deleted);
             }
         }
 
@@ -177,13 +179,13 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
         }
     }
 
-    private void Notify(CachedObject cached)
+    private void Notify(CachedObject? previous, CachedObject cached, bool deleted)
     {
         foreach (var handler in _handlers)
         {
             try
             {
-                handler(Copy(cached));
+                handler(new InformerChange<T>(previous is null ? null : Copy(previous), Copy(cached), deleted));
             }
             catch (Exception e)
             {

@@ -46,26 +46,14 @@ public sealed class RecognitionPoolController(
         using var queue = new WorkQueue<string>(time);
         var pools = _pools = ClusterInformers.Pools(client, time, loggers.CreateLogger<Informer<RecognitionPool>>());
         var deployments = _deployments = ClusterInformers.WorkerDeployments(client, time, loggers.CreateLogger<Informer<V1Deployment>>());
-        pools.OnChange(pool => queue.Add(Informer<RecognitionPool>.KeyOf(pool.Namespace, pool.Name)));
+        pools.OnChange(change => queue.Add(Informer<RecognitionPool>.KeyOf(change.Current.Namespace, change.Current.Name)));
         // A worker Deployment edited or deleted by hand is repaired now, not at the next resync. Status-only changes
         // (readyReplicas as pods come and go) are not news to the reconcile: each would cost three apply PATCHes.
-        var seen = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        deployments.OnChange(deployment =>
+        deployments.OnChange(change =>
         {
-            if (OwningPoolKey(deployment) is not { } key) return;
-            var name = Informer<V1Deployment>.KeyOf(deployment.Namespace(), deployment.Name());
-            if (deployments.Get(name) is null)
-            {
-                seen.TryRemove(name, out _); // deleted (or gone while we were not watching): repair at once
+            if (OwningPoolKey(change.Current) is not { } key) return;
+            if (change.Deleted || change.Previous is null || ReconcileRelevant(change.Previous) != ReconcileRelevant(change.Current))
                 queue.Add(key);
-            }
-            else
-            {
-                var relevant = ReconcileRelevant(deployment);
-                if (seen.TryGetValue(name, out var last) && last == relevant) return;
-                seen[name] = relevant;
-                queue.Add(key);
-            }
         });
 
         using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

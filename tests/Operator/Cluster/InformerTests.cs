@@ -58,7 +58,7 @@ public sealed class InformerTests : IAsyncLifetime
             TimeProvider.System, NullLogger.Instance,
             // Short watches, so a test sees the informer reconnect within a second.
             new InformerOptions { WatchTimeoutSeconds = 1, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200) });
-        informer.OnChange(map => _changes.Enqueue(map.Metadata.Name));
+        informer.OnChange(change => _changes.Enqueue(change.Current.Metadata.Name));
         _run = informer.RunAsync(_stop.Token);
         return informer;
     }
@@ -196,7 +196,7 @@ public sealed class InformerTests : IAsyncLifetime
             (resourceVersion, _, _, cancellationToken) => Watch(resourceVersion, cancellationToken),
             TimeProvider.System, NullLogger.Instance,
             new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200) });
-        informer.OnChange(map => _changes.Enqueue(map.Metadata.Name));
+        informer.OnChange(change => _changes.Enqueue(change.Current.Metadata.Name));
         _run = informer.RunAsync(_stop.Token);
 
         await Eventually(() => informer.Get(Namespace, "good"), c => c is not null, "the object after the bad one");
