@@ -177,13 +177,9 @@ public sealed class JobBatchProcessor(
         {
             // Never finished: run it.
         }
-        catch (Exception e) when (TransientAwsErrors.IsTransient(e, cancellationToken))
-        {
-            Retry(item, "read-result", e);
-        }
         catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
-            Refuse(item, "read-result", e);
+            StorageFailed(item, "read-result", e, cancellationToken);
         }
     }
 
@@ -208,13 +204,9 @@ public sealed class JobBatchProcessor(
             item.InputGone = true;
             Fail(item, FailureReasons.InputMissing, $"input image s3://{input.Bucket}/{input.Key} does not exist (deleted before it was processed?)");
         }
-        catch (Exception e) when (TransientAwsErrors.IsTransient(e, cancellationToken))
-        {
-            Retry(item, "download", e);
-        }
         catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
-            Refuse(item, "download", e);
+            StorageFailed(item, "download", e, cancellationToken);
         }
     }
 
@@ -329,14 +321,9 @@ public sealed class JobBatchProcessor(
                 return;
             }
         }
-        catch (Exception e) when (TransientAwsErrors.IsTransient(e, cancellationToken))
-        {
-            Retry(item, "write-result", e);
-            return;
-        }
         catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
-            Refuse(item, "write-result", e);
+            StorageFailed(item, "write-result", e, cancellationToken);
             return;
         }
 
@@ -387,6 +374,13 @@ public sealed class JobBatchProcessor(
         item.Reason = reason;
         item.Error = error;
         logger.LogWarning("Job {JobId} failed ({Reason}): {Error}", item.Job?.Id, reason, error);
+    }
+
+    /// <summary>An S3 call of <paramref name="stage"/> failed: retried soon when that may help, else refused.</summary>
+    private void StorageFailed(WorkItem item, string stage, Exception e, CancellationToken cancellationToken)
+    {
+        if (TransientAwsErrors.IsTransient(e, cancellationToken)) Retry(item, stage, e);
+        else Refuse(item, stage, e);
     }
 
     /// <summary>An S3 error retrying soon cannot fix: the message returns after its visibility timeout, and goes to the dead-letter queue in the end.</summary>
