@@ -110,7 +110,7 @@ public sealed class OperatorHost(
             }
             catch (Exception e)
             {
-                // The library lets transport errors (connection refused, resets) end its loop: campaign again after a pause.
+                // Whatever else ends the library's loop (the lock already turns transport errors into failed attempts): campaign again after a pause.
                 logger.LogWarning("Leader election failed: {Error}; campaigning again", e.Message);
             }
 
