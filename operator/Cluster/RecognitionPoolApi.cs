@@ -20,11 +20,6 @@ public static class RecognitionPoolApi
         }
     }
 
-    /// <summary>Every pool in every namespace, with the list's resourceVersion.</summary>
-    public static Task<RecognitionPoolList> ListPoolsAsync(this IKubernetes client, CancellationToken cancellationToken = default) =>
-        client.CustomObjects.ListCustomObjectForAllNamespacesAsync<RecognitionPoolList>(
-            RecognitionPool.Group, RecognitionPool.Version, RecognitionPool.Plural, cancellationToken: cancellationToken);
-
     /// <summary>
     /// Read, mutate, write the status subresource, and on a 409 (someone wrote in between) read again and
     /// retry, at most <paramref name="maxAttempts"/> times. Returns null when the pool is gone.

@@ -30,7 +30,7 @@ public sealed class RecognitionPoolController(
     /// <summary>Every pool is reconciled at least this often, even without changes (drift repair).</summary>
     public TimeSpan Resync { get; init; } = TimeSpan.FromSeconds(30);
 
-    private sealed record RunningPool(CancellationTokenSource Stop, Task Loop, PoolAutoscaler Autoscaler);
+    private sealed record RunningPool(CancellationTokenSource Stop, Task Loop);
 
     private readonly ILogger _logger = loggers.CreateLogger<RecognitionPoolController>();
     private readonly ConcurrentDictionary<string, RunningPool> _running = new();
@@ -164,9 +164,6 @@ public sealed class RecognitionPoolController(
         EnsureAutoscaler(key, pool);
     }
 
-    /// <summary>The latest status the pool's autoscaler reported (for tests and diagnostics).</summary>
-    public RecognitionPoolStatus? StatusOf(string key) => _running.TryGetValue(key, out var running) ? running.Autoscaler.Status : null;
-
     private static V1Patch Apply(object applyConfiguration) => new(applyConfiguration, V1Patch.PatchType.ApplyPatch);
 
     private V1Deployment? CachedDeployment(RecognitionPool pool) => _deployments!.Get(pool.Namespace, WorkerNames.Deployment(pool));
@@ -219,7 +216,7 @@ public sealed class RecognitionPoolController(
         var reporter = new KubernetesPoolReporter(client, events, Current, time);
         var autoscaler = new PoolAutoscaler(key, depths, actuator, reporter, metrics, time, loggers.CreateLogger<PoolAutoscaler>());
         var stop = new CancellationTokenSource();
-        _running[key] = new RunningPool(stop, Task.Run(() => autoscaler.RunAsync(Current, stop.Token)), autoscaler);
+        _running[key] = new RunningPool(stop, Task.Run(() => autoscaler.RunAsync(Current, stop.Token)));
         _logger.LogInformation("Autoscaling pool {Pool}", key);
     }
 
