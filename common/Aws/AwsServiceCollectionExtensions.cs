@@ -1,4 +1,5 @@
 using Amazon;
+using Amazon.DynamoDBv2;
 using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace ImageRec.Common.Aws;
 
 /// <summary>
-/// Registers the AWS SDK's <see cref="IAmazonSQS"/> and <see cref="IAmazonS3"/> from the <c>Aws</c> configuration
+/// Registers the AWS SDK's <see cref="IAmazonSQS"/>, <see cref="IAmazonS3"/> and <see cref="IAmazonDynamoDB"/> from the <c>Aws</c> configuration
 /// section (<see cref="AwsOptions"/>) through AWSSDK.Extensions.NETCore.Setup, so the services stand on the SDK's
 /// protocol, signing, credential refresh and retry code instead of their own.
 /// </summary>
@@ -43,6 +44,12 @@ namespace ImageRec.Common.Aws;
 /// <para>S3 (<see cref="ConfigureS3"/>): the standard mode with <see cref="S3MaxErrorRetry"/> retries. Its writes
 /// are whole-object PUTs (a retry rewrites the same bytes) or create-only (<see cref="S3.S3CreateOnlyPut"/>
 /// recognises its own retried write).</para>
+/// <para>DynamoDB (<see cref="ConfigureDynamoDb"/>, the image index): the standard mode with <see cref="DynamoDbMaxErrorRetry"/>
+/// retries and a short attempt timeout (index calls take milliseconds; a hung one should fail the upload with a 503
+/// rather than hold it). Its writes are idempotent or conditional, and each conditional one reads a retry of its own
+/// lost write for what it is: adding an image already there is "already indexed", recording an outcome already
+/// recorded is "already finished" (<see cref="Index.ImageIndex"/>). The one visible effect: a delete retried after a
+/// lost answer finds nothing and says the image was not there (404 to a DELETE that did remove it).</para>
 /// </remarks>
 public static class AwsServiceCollectionExtensions
 {
@@ -52,6 +59,12 @@ public static class AwsServiceCollectionExtensions
     /// <summary>Retries after the first attempt of every S3 call.</summary>
     public const int S3MaxErrorRetry = 4;
 
+    /// <summary>Retries after the first attempt of every DynamoDB call.</summary>
+    public const int DynamoDbMaxErrorRetry = 3;
+
+    /// <summary>Per attempt of a DynamoDB call.</summary>
+    public static readonly TimeSpan DynamoDbAttemptTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Per attempt of an SQS call: above the longest long poll (20 s, the SQS maximum) with room for a slow answer,
     /// so a poll is never cut off while it waits, yet a hung connection is given up within a minute.
@@ -60,7 +73,7 @@ public static class AwsServiceCollectionExtensions
 
     /// <summary>
     /// Binds <see cref="AwsOptions"/> from <paramref name="configuration"/>'s <c>Aws</c> section and registers the
-    /// SDK's <see cref="AWSOptions"/>, <see cref="IAmazonSQS"/> and <see cref="IAmazonS3"/> as singletons (created
+    /// SDK's <see cref="AWSOptions"/>, <see cref="IAmazonSQS"/>, <see cref="IAmazonS3"/> and <see cref="IAmazonDynamoDB"/> as singletons (created
     /// on first use). Clients registered before stay.
     /// </summary>
     public static IServiceCollection AddImageRecAws(this IServiceCollection services, IConfiguration configuration)
@@ -71,6 +84,7 @@ public static class AwsServiceCollectionExtensions
         services.TryAddAWSService<IAmazonSQS>((config, _) => ConfigureSqs(config), ServiceLifetime.Singleton);
         services.TryAddAWSService<IAmazonS3>((config, sp) => ConfigureS3(config, sp.GetRequiredService<IOptions<AwsOptions>>().Value),
             ServiceLifetime.Singleton);
+        services.TryAddAWSService<IAmazonDynamoDB>((config, _) => ConfigureDynamoDb(config), ServiceLifetime.Singleton);
         return services;
     }
 
@@ -111,6 +125,16 @@ public static class AwsServiceCollectionExtensions
         config.MaxErrorRetry = SqsMaxErrorRetry;
         config.MaxStaleConnectionRetries = 0;
         config.Timeout = SqsAttemptTimeout;
+    }
+
+    /// <summary>The retry and timeout settings of the DynamoDB client.</summary>
+    public static void ConfigureDynamoDb(ClientConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = DynamoDbMaxErrorRetry;
+        config.MaxStaleConnectionRetries = 0;
+        config.Timeout = DynamoDbAttemptTimeout;
     }
 
     /// <summary>The retry settings of the S3 client, and path-style addressing with an endpoint override.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Amazon.SQS;
 using ImageRec.Common.Aws;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ImageRec.Tests.Infrastructure;
 
 /// <summary>
-/// Runs the fauxqs SQS/S3 emulator (eng/emulator/server.mjs, installed by <c>make deps</c> into
+/// Runs the local AWS emulator (eng/emulator/server.mjs: fauxqs for SQS/S3, dynalite for DynamoDB, installed by <c>make deps</c> into
 /// .deps/emulator) for the test classes of the <c>aws-emulator</c> collection.
 /// <para>Use: put <c>[Collection(AwsEmulatorCollection.Name)]</c> on the test class and take this
 /// fixture in its constructor. Then:</para>
@@ -44,6 +45,9 @@ public sealed class AwsEmulatorFixture : IAsyncLifetime
     public IAmazonSQS CreateSqsClient() => Services.GetRequiredService<IAmazonSQS>();
 
     public IAmazonS3 CreateS3Client() => Services.GetRequiredService<IAmazonS3>();
+
+    /// <summary>A DynamoDB client of the emulator (dynalite); make tables with <see cref="IndexTable.CreateAsync"/>.</summary>
+    public IAmazonDynamoDB CreateDynamoDbClient() => Services.GetRequiredService<IAmazonDynamoDB>();
 
     /// <summary><paramref name="prefix"/> plus a random suffix; valid as a queue or bucket name (lowercase, ≤ 63 chars).</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)].ToLowerInvariant();
