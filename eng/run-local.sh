@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the whole system on one machine.
-#   SQS/S3 emulator (fauxqs, loopback) → queues (with a dead-letter queue) and buckets, model uploaded
+#   AWS emulator on one loopback port (fauxqs for SQS/S3, dynalite for DynamoDB) → queues (with a dead-letter
+#   queue), buckets and the image index table (deploy/eks/image-index-table.json), model uploaded
 #   → the operator in local mode (deploy/local/pool.yaml), which runs and scales worker processes
 #   between WORKERS and MAX_WORKERS on the queue depth → local OpenID provider (imagerec-identity) on
 #   http://127.0.0.1:$IDENTITY_PORT → web tier on http://127.0.0.1:$PORT, requiring its bearer tokens.
@@ -12,7 +13,7 @@
 # IDENTITY_PORT (8082), AUTH (oidc or none), EMULATOR_PORT (4566), WORKER_METRICS_PORT (9100, one per
 # worker upwards), SHARED_DIR (../shared), CONFIGURATION (Release), RUN_DIR (.run), VISIBILITY_TIMEOUT
 # (60: seconds a received job stays hidden, so how soon a crashed worker's jobs return), SERVICES_ENDPOINT
-# (the emulator's address: the SQS/S3 endpoint the web tier, operator and workers use, e.g. a
+# (the emulator's address: the SQS/S3/DynamoDB endpoint the web tier, operator and workers use, e.g. a
 # fault-injecting proxy in front of the emulator; the script itself always provisions the emulator directly),
 # RECEIVE_WAIT_SECONDS (5: the workers' long poll, which bounds how long stopping a worker takes).
 set -euo pipefail
@@ -37,6 +38,7 @@ DEAD_LETTER_QUEUE=imagerec-requests-dlq
 INPUT_BUCKET=imagerec-input
 RESULT_BUCKET=imagerec-results
 MODEL_BUCKET=imagerec-models
+INDEX_TABLE=imagerec-images
 MODEL_FILE=mobilenetv2-12-int8.onnx
 LABELS_FILE=imagenet_classes.txt
 CLIENT_ID=imagerec
@@ -51,7 +53,7 @@ for file in "$MODEL_FILE" "$LABELS_FILE"; do
   [ -f "$models/$file" ] || die "missing $models/$file. Put the MobileNetV2 int8 model ($MODEL_FILE) and its labels ($LABELS_FILE) in $models (see README: Model files)."
 done
 node="$repo/.deps/emulator/node_modules/.bin/node"
-[ -x "$node" ] || die "the SQS/S3 emulator is not installed; run 'make deps'."
+[ -x "$node" ] || die "the AWS emulator (fauxqs, dynalite) is not installed; run 'make deps'."
 worker_bin="$repo/worker/bin/$CONFIGURATION/net10.0/imagerec-worker"
 webtier_bin="$repo/webtier/bin/$CONFIGURATION/net10.0/imagerec-webtier"
 operator_bin="$repo/operator/bin/$CONFIGURATION/net10.0/imagerec-operator"
@@ -79,7 +81,10 @@ trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
 # --- emulator ------------------------------------------------------------------------------------
-"$node" --no-warnings "$repo/eng/emulator/server.mjs" "$EMULATOR_PORT" >"$RUN_DIR/logs/emulator.log" 2>&1 &
+# The index lives in LevelDB under the run folder, started empty like fauxqs's in-memory queues and buckets: an
+# index kept from an earlier run would list images whose objects are gone.
+rm -rf "$RUN_DIR/dynamodb"
+EMULATOR_DYNAMODB_PATH="$RUN_DIR/dynamodb" "$node" --no-warnings "$repo/eng/emulator/server.mjs" "$EMULATOR_PORT" >"$RUN_DIR/logs/emulator.log" 2>&1 &
 pids+=($!)
 endpoint=""
 for _ in $(seq 100); do
@@ -89,9 +94,9 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ -n "$endpoint" ] || die "emulator did not start within 10 s"
-log "SQS/S3 emulator on $endpoint"
+log "SQS/S3/DynamoDB emulator on $endpoint"
 
-# --- queues and buckets (fauxqs does not check signatures, so plain curl provisions it) ----------
+# --- queues, buckets, table (the emulator does not check signatures, so plain curl provisions it) --
 sqs() { # sqs ACTION JSON → response body
   curl -sS --fail-with-body -X POST "$endpoint/" -H "Content-Type: application/x-amz-json-1.0" \
     -H "X-Amz-Target: AmazonSQS.$1" --data "$2"
@@ -112,7 +117,20 @@ for file in "$MODEL_FILE" "$LABELS_FILE"; do
     --data-binary "@$models/$file" >/dev/null
 done
 model_sha256=$(sha256sum "$models/$MODEL_FILE" | cut -d' ' -f1)
-log "queues $REQUEST_QUEUE (dead letters → $DEAD_LETTER_QUEUE after $MAX_RECEIVE_COUNT receives), buckets $INPUT_BUCKET, $RESULT_BUCKET, $MODEL_BUCKET; model uploaded"
+# The table as deploy/eks creates it on AWS, then wait until it is ACTIVE (as `aws dynamodb wait table-exists`).
+dynamodb() { # dynamodb ACTION JSON → response body; dynalite wants a signed-looking request, it checks no signature
+  curl -sS --fail-with-body -X POST "$endpoint/" -H "Content-Type: application/x-amz-json-1.0" \
+    -H "X-Amz-Target: DynamoDB_20120810.$1" -H "X-Amz-Date: 20260101T000000Z" \
+    -H "Authorization: AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0" \
+    --data "$2"
+}
+dynamodb CreateTable "$(sed "s|\${INDEX_TABLE}|$INDEX_TABLE|" "$repo/deploy/eks/image-index-table.json")" >/dev/null
+for attempt in $(seq 100); do
+  dynamodb DescribeTable "{\"TableName\":\"$INDEX_TABLE\"}" | grep -q '"TableStatus":"ACTIVE"' && break
+  [ "$attempt" = 100 ] && die "table $INDEX_TABLE not ACTIVE after 10 s"
+  sleep 0.1
+done
+log "queues $REQUEST_QUEUE (dead letters → $DEAD_LETTER_QUEUE after $MAX_RECEIVE_COUNT receives), buckets $INPUT_BUCKET, $RESULT_BUCKET, $MODEL_BUCKET; table $INDEX_TABLE; model uploaded"
 
 # --- services --------------------------------------------------------------------------------------
 services_endpoint=${SERVICES_ENDPOINT:-$endpoint}
@@ -120,7 +138,7 @@ services_endpoint=${SERVICES_ENDPOINT:-$endpoint}
 # Workers inherit the operator's environment: they receive jobs with this visibility timeout.
 export Worker__VisibilityTimeoutSeconds="$VISIBILITY_TIMEOUT"
 export Aws__ServiceUrl="$services_endpoint" Aws__Region=us-east-1 Aws__AccessKeyId=local Aws__SecretAccessKey=local
-export Queue__RequestQueue="$REQUEST_QUEUE" Storage__InputBucket="$INPUT_BUCKET" Storage__ResultBucket="$RESULT_BUCKET"
+export Queue__RequestQueue="$REQUEST_QUEUE" Storage__InputBucket="$INPUT_BUCKET" Storage__ResultBucket="$RESULT_BUCKET" Index__TableName="$INDEX_TABLE"
 export DOTNET_NOLOGO=1 Logging__Console__FormatterName=simple
 # Workers let a long poll in flight finish when stopped (cutting it off would strand the messages SQS
 # hands it), so the poll length bounds how long Ctrl-C takes: 5 s here, 20 s (the SQS maximum) in clusters.
@@ -191,7 +209,7 @@ ImageRec.K8s is running (logs in $RUN_DIR/logs):
   operator      http://127.0.0.1:$OPERATOR_PORT/status (pool, replicas, queue depth), /metrics
   workers       $WORKERS..$MAX_WORKERS, scaled on queue depth; /metrics on ports $WORKER_METRICS_PORT and up
   metrics       http://127.0.0.1:$PORT/metrics
-  SQS/S3        $endpoint$([ "$services_endpoint" = "$endpoint" ] || echo " (services use $services_endpoint)")
+  SQS/S3/DynamoDB $endpoint$([ "$services_endpoint" = "$endpoint" ] || echo " (services use $services_endpoint)")
 $sign_in
   harness       curl -F inputFile=@$image http://127.0.0.1:$PORT/   (no token)
 Press Ctrl-C to stop.

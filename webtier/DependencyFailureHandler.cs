@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace ImageRec.WebTier;
 
 /// <summary>
-/// S3 or SQS failing under a request for a reason that usually passes (<see cref="TransientAwsErrors"/>) is not the
+/// S3, DynamoDB (the image index) or SQS failing under a request for a reason that usually passes (<see cref="TransientAwsErrors"/>) is not the
 /// client's fault: answer 503 with Retry-After and a problem+json body instead of a bare 500. Nothing was enqueued without its image
 /// being stored first, so retrying is safe.
 /// </summary>
@@ -25,8 +25,8 @@ public sealed class DependencyFailureHandler(IProblemDetailsService problems, IL
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Storage or queue unavailable",
-                Detail = "The image could not be stored or queued right now; retry shortly.",
+                Title = "Storage, index or queue unavailable",
+                Detail = "The image could not be stored, indexed or queued right now; retry shortly.",
                 Type = "https://imagerec.io/problems/dependency-unavailable",
                 Extensions = { ["reason"] = "dependency-unavailable" },
             },

@@ -6,19 +6,21 @@ using ImageRec.Common.Observability;
 using ImageRec.WebTier;
 using ImageRec.WebTier.Apis;
 using ImageRec.WebTier.Auth;
-using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier.Storage;
+using ImageRec.WebTier.Submission;
 using ImageRec.WebTier.Page;
 using ImageRec.WebTier.Pool;
 using ImageRec.WebTier.Uploads;
 
+// `imagerec-webtier reindex [--Index:TableName=...]` rebuilds the image index from S3 and exits (IndexRebuild).
+var reindex = args is ["reindex", ..];
+if (reindex) args = args[1..];
+
 var builder = WebApplication.CreateBuilder(ServiceHostOptions.For(args));
 
 builder.Services.AddImageRecAws(builder.Configuration);
-builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
-builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
+builder.Services.AddImageStorage(builder.Configuration).AddJobSubmission(builder.Configuration);
 builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
-builder.Services.Configure<ReplyQueueOptions>(builder.Configuration.GetSection(ReplyQueueOptions.Section));
-builder.Services.Configure<SweeperOptions>(builder.Configuration.GetSection(SweeperOptions.Section));
 builder.Services.Configure<CourseHarnessOptions>(builder.Configuration.GetSection(CourseHarnessOptions.Section));
 builder.Services.AddImageRecAuth(builder.Configuration);
 
@@ -36,18 +38,7 @@ builder.Services.AddUploadRateLimit(builder.Configuration);
 builder.Services.AddExceptionHandler<DependencyFailureHandler>();
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<WebTierMetrics>();
 builder.Services.AddSingleton<UploadReader>();
-builder.Services.AddSingleton<RequestQueue>();
-builder.Services.AddSingleton<ResultStore>();
-builder.Services.AddSingleton<ImageCatalog>();
-builder.Services.AddSingleton<JobSubmitter>();
-builder.Services.AddSingleton<AbandonedUploads>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploads>());
-builder.Services.AddSingleton<StalledJobSweeper>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<StalledJobSweeper>());
-builder.Services.AddSingleton<ReplyQueue>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyQueue>());
 builder.Services.AddWebPage(builder.Configuration).AddPoolStatus(builder.Configuration);
 
 builder.Services.AddImageRecObservability();
@@ -55,6 +46,12 @@ builder.Services.AddImageRecTracing(builder.Configuration, "imagerec-webtier");
 builder.Services.AddHealthChecks().AddCheck<ReplyQueue>("reply-queue", tags: [ObservabilityEndpoints.ReadyTag]);
 
 var app = builder.Build();
+if (reindex)
+{
+    var summary = await app.Services.GetRequiredService<IndexRebuild>().RunAsync(app.Lifetime.ApplicationStopping);
+    Console.WriteLine($"reindexed images={summary.Images} queued={summary.Queued} finished={summary.Finished}");
+    return;
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseImageRecAuth(); // before the rate limiter, which partitions by the signed-in user

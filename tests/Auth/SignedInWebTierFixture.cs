@@ -22,7 +22,7 @@ public sealed class SignedInWebTierFixture : IAsyncLifetime
     public string InputBucket { get; } = AwsEmulatorFixture.UniqueName("input");
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
-    /// <summary>Emulator, queue and buckets: what every web tier of these tests needs besides its sign-in settings.</summary>
+    /// <summary>Emulator, queue, buckets and index table: what every web tier of these tests needs besides its sign-in settings.</summary>
     public Dictionary<string, string> Storage { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -33,7 +33,8 @@ public sealed class SignedInWebTierFixture : IAsyncLifetime
         await _emulator.CreateSqsClient().NewQueueAsync(queue);
         await S3.PutBucketAsync(InputBucket);
         await S3.PutBucketAsync(results);
-        Storage = WebTierProcess.OnEmulator(_emulator.ServiceUrl, queue, InputBucket, results);
+        var table = await IndexTable.CreateAsync(_emulator.ServiceUrl, AwsEmulatorFixture.UniqueName("index"));
+        Storage = WebTierProcess.OnEmulator(_emulator.ServiceUrl, queue, InputBucket, results, table);
 
         Identity = await TestIdentity.StartAsync(Key);
         WebTier = await WebTierProcess.StartAsync(new Dictionary<string, string>(Storage)

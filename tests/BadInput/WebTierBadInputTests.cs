@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier;
 using ImageRec.WebTier.Uploads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -22,8 +22,9 @@ public sealed class WebTierProcess : IAsyncDisposable
     /// <summary>What the process wrote so far (stdout and stderr), for assertions on log lines and failure messages.</summary>
     public string Output => _process.Output;
 
-    /// <summary>Settings for a web tier on the emulator at <paramref name="emulator"/> with the given queue and buckets.</summary>
-    public static Dictionary<string, string> OnEmulator(Uri emulator, string requestQueue, string inputBucket = "imagerec-input", string resultBucket = "imagerec-results") => new()
+    /// <summary>Settings for a web tier on the emulator at <paramref name="emulator"/> with the given queue, buckets and index table.</summary>
+    public static Dictionary<string, string> OnEmulator(Uri emulator, string requestQueue, string inputBucket = "imagerec-input", string resultBucket = "imagerec-results",
+        string indexTable = "imagerec-images") => new()
     {
         ["Aws__ServiceUrl"] = emulator.ToString().TrimEnd('/'),
         ["Aws__Region"] = "us-east-1",
@@ -32,6 +33,7 @@ public sealed class WebTierProcess : IAsyncDisposable
         ["Queue__RequestQueue"] = requestQueue,
         ["Storage__InputBucket"] = inputBucket,
         ["Storage__ResultBucket"] = resultBucket,
+        ["Index__TableName"] = indexTable,
     };
 
     /// <param name="environment">The process's settings.</param>

@@ -3,10 +3,13 @@ using Amazon.S3.Model;
 using ImageRec.Common.Configuration;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
-using ImageRec.WebTier.Jobs;
+using ImageRec.Common.Aws;
+using ImageRec.WebTier;
+using ImageRec.WebTier.Submission;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ImageRec.Tests.WebTier;
 
@@ -23,25 +26,41 @@ public sealed class AbandonedUploadsTests(AwsEmulatorFixture emulator) : IAsyncL
     private readonly StorageOptions _storage = new() { InputBucket = AwsEmulatorFixture.UniqueName("input"), ResultBucket = AwsEmulatorFixture.UniqueName("results") };
     private readonly RecordingLogger _log = new();
     private FaultProxy _proxy = null!;
-    private AmazonS3Client _s3 = null!;
+    private ServiceProvider _services = null!;
     private AbandonedUploads _abandoned = null!;
 
     public async Task InitializeAsync()
     {
         await _directS3.PutBucketAsync(_storage.InputBucket);
         await _directS3.PutBucketAsync(_storage.ResultBucket);
+        var table = await IndexTable.CreateAsync(emulator.ServiceUrl, AwsEmulatorFixture.UniqueName("index"));
         _proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
-        // Without the SDK's retries: the loop's own handling is under test.
-        _s3 = AwsClients.S3WithoutRetries(_proxy.Address);
-        var storage = Options.Create(_storage);
-        _abandoned = new AbandonedUploads(new ImageCatalog(_s3, new ResultStore(_s3, storage), storage), TimeProvider.System,
-            new Logger<AbandonedUploads>(new RecordingLoggerFactory(_log)));
+        var configuration = new ConfigurationBuilder()
+            .AddConfiguration(AwsClients.Configuration(_proxy.Address))
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:InputBucket"] = _storage.InputBucket,
+                ["Storage:ResultBucket"] = _storage.ResultBucket,
+                ["Index:TableName"] = table,
+            })
+            .Build();
+        _services = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(new RecordingLoggerFactory(_log))
+            .AddLogging()
+            .AddMetrics()
+            .AddSingleton(TimeProvider.System)
+            // Without the SDK's retries: the loop's own handling is under test.
+            .AddSingleton<IAmazonS3>(AwsClients.S3WithoutRetries(_proxy.Address))
+            .AddImageRecAws(configuration)
+            .AddImageStorage(configuration)
+            .AddJobSubmission(configuration)
+            .BuildServiceProvider();
+        _abandoned = _services.GetRequiredService<AbandonedUploads>();
     }
 
     public async Task DisposeAsync()
     {
-        _abandoned.Dispose();
-        _s3.Dispose();
+        await _services.DisposeAsync();
         await _proxy.DisposeAsync();
     }
 

@@ -7,17 +7,20 @@ using ImageRec.Common.Contracts;
 using ImageRec.Common.Imaging;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
-using ImageRec.WebTier.Jobs;
+using ImageRec.Common.Index;
+using ImageRec.WebTier;
+using ImageRec.WebTier.Submission;
 using ImageRec.WebTier.Uploads;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageRec.Tests.WebTier;
 
 /// <summary>
-/// The web tier's submission path against the real emulator, with a fault proxy in between: an upload
-/// becomes a job whose id the caller gets, or it is refused and leaves nothing behind; once a job is
-/// queued the caller hears so, whatever else fails.
+/// The web tier's submission path against the real emulator (S3, the DynamoDB index, SQS), with a fault proxy in
+/// between: an upload becomes an indexed job whose id the caller gets, or it is refused and leaves nothing behind;
+/// once a job is queued the caller hears so, whatever else fails.
 /// </summary>
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifetime
@@ -29,31 +32,37 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
     private FaultProxy _proxy = null!;
     private ServiceProvider _services = null!;
     private string _queueUrl = "";
+    private string _table = "";
 
     private JobSubmitter Submitter => _services.GetRequiredService<JobSubmitter>();
+    private ImageIndex Index => _services.GetRequiredService<ImageIndex>();
 
     public async Task InitializeAsync()
     {
         await _directS3.PutBucketAsync(_storage.InputBucket);
         await _directS3.PutBucketAsync(_storage.ResultBucket);
         _queueUrl = await _directSqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("requests"));
+        _table = await IndexTable.CreateAsync(emulator.ServiceUrl, AwsEmulatorFixture.UniqueName("index"));
         _proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
+        var configuration = new ConfigurationBuilder()
+            .AddConfiguration(AwsClients.Configuration(_proxy.Address))
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Queue:RequestQueue"] = _queueUrl,
+                ["Storage:InputBucket"] = _storage.InputBucket,
+                ["Storage:ResultBucket"] = _storage.ResultBucket,
+                ["Index:TableName"] = _table,
+            })
+            .Build();
         _services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
             // The web tier's S3 client without its retries, so an injected failure arrives at once.
             .AddSingleton<IAmazonS3>(AwsClients.S3WithoutRetries(_proxy.Address))
-            .AddImageRecAws(AwsClients.Configuration(_proxy.Address))
+            .AddImageRecAws(configuration)
             .AddSingleton(TimeProvider.System)
-            .Configure<QueueOptions>(o => o.RequestQueue = _queueUrl)
-            .Configure<StorageOptions>(o => { o.InputBucket = _storage.InputBucket; o.ResultBucket = _storage.ResultBucket; })
-            .AddSingleton<WebTierMetrics>()
-            .AddSingleton<RequestQueue>()
-            .AddSingleton<ResultStore>()
-            .AddSingleton<ImageCatalog>()
-            .AddSingleton<AbandonedUploads>()
-            .AddSingleton<ReplyQueue>()
-            .AddSingleton<JobSubmitter>()
+            .AddImageStorage(configuration)
+            .AddJobSubmission(configuration)
             .BuildServiceProvider();
         await _services.GetRequiredService<ReplyQueue>().StartAsync(CancellationToken.None);
         await _services.GetRequiredService<AbandonedUploads>().StartAsync(CancellationToken.None);
@@ -79,6 +88,63 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
 
     private Task<long> QueuedJobsAsync() => _directSqs.CountAsync(_queueUrl, QueueAttributeName.ApproximateNumberOfMessages);
 
+    private async Task<IReadOnlyList<IndexedImage>> IndexedAsync() => (await Index.ListAsync(Owner, null, null, 100, CancellationToken.None)).Items;
+
+    [Fact]
+    public async Task An_upload_is_indexed_as_queued_with_what_the_sweeper_and_a_rebuild_need()
+    {
+        var image = Image();
+        var result = await Submitter.SubmitAsync(Owner, image, TimeSpan.Zero, CancellationToken.None);
+
+        var indexed = Assert.Single(await IndexedAsync());
+        Assert.Equal((result.Id, JobStatus.Queued, "img_00.jpg", (long?)image.Length, image.ContentSha256()),
+            (indexed.Id, indexed.Status, indexed.FileName, indexed.Size, indexed.ContentSha256));
+        Assert.NotNull(indexed.Traceparent);
+        Assert.Equal(1, await QueuedJobsAsync());
+    }
+
+    [Fact]
+    public async Task An_upload_the_index_cannot_take_is_refused_as_transient_and_leaves_nothing_behind()
+    {
+        _proxy.Targets = AwsErrorResponses.IsDynamoDb;
+        _proxy.Mode = FaultMode.Errors;
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Submitter.SubmitAsync(Owner, Image(), TimeSpan.Zero, CancellationToken.None));
+        // What DependencyFailureHandler answers 503 + Retry-After for.
+        Assert.True(TransientAwsErrors.IsTransient(error, CancellationToken.None), error.ToString());
+        Assert.Equal(0, await QueuedJobsAsync());
+
+        // The image stored before the index failed is taken away in the background, once the index answers again.
+        _proxy.Mode = FaultMode.PassThrough;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await StoredImagesAsync() > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(0, await StoredImagesAsync());
+        Assert.Empty(await IndexedAsync());
+    }
+
+    [Fact]
+    public async Task A_keyed_upload_the_index_refused_is_indexed_and_queued_by_its_retry()
+    {
+        var key = Guid.NewGuid().ToString();
+        _proxy.Targets = AwsErrorResponses.IsDynamoDb;
+        _proxy.Mode = FaultMode.Errors;
+        await Assert.ThrowsAnyAsync<Exception>(() => Submitter.SubmitOnceAsync(Owner, Image(), key, TimeSpan.Zero, CancellationToken.None));
+        // The keyed image stays for its retry (removing it could race that retry); nothing was queued.
+        Assert.Equal(1, await StoredImagesAsync());
+        Assert.Equal(0, await QueuedJobsAsync());
+
+        _proxy.Mode = FaultMode.PassThrough;
+        var (result, rejection) = await Submitter.SubmitOnceAsync(Owner, Image(), key, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Null(rejection);
+        Assert.Equal(IdempotencyKey.JobId(Owner, key), result!.Id);
+        Assert.Equal(result.Id, Assert.Single(await IndexedAsync()).Id);
+        Assert.Equal(1, await QueuedJobsAsync());
+        // A third attempt answers for the same job and queues nothing more.
+        await Submitter.SubmitOnceAsync(Owner, Image(), key, TimeSpan.Zero, CancellationToken.None);
+        Assert.Equal(1, await QueuedJobsAsync());
+    }
+
     [Fact]
     public async Task An_upload_whose_job_cannot_be_queued_is_refused_and_its_stored_image_removed()
     {
@@ -89,8 +155,9 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
 
         // The image was stored before the enqueue failed; it is taken away in the background.
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await StoredImagesAsync() > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        while ((await StoredImagesAsync() > 0 || (await IndexedAsync()).Count > 0) && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Equal(0, await StoredImagesAsync());
+        Assert.Empty(await IndexedAsync());
         Assert.Equal(0, await QueuedJobsAsync());
     }
 
@@ -112,6 +179,7 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
         Assert.True(_proxy.Faulted >= 1, "the result lookup met the failure");
         Assert.Equal(1, await QueuedJobsAsync());
         Assert.Equal(1, await StoredImagesAsync());
+        Assert.Single(await IndexedAsync());
     }
 
     /// <summary>The keyed uploads' create-only stores (<c>If-None-Match: *</c>).</summary>
@@ -163,5 +231,6 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
         Assert.Equal(3, _proxy.Faulted);
         Assert.Equal(0, await QueuedJobsAsync());
         Assert.Equal(0, await StoredImagesAsync());
+        Assert.Empty(await IndexedAsync());
     }
 }

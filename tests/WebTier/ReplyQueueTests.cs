@@ -2,7 +2,7 @@ using Amazon.SQS;
 using ImageRec.Common.Contracts;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
-using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier.Submission;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

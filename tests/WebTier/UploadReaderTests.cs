@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using ImageRec.Common.Imaging;
 using ImageRec.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
-using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier;
 using ImageRec.WebTier.Uploads;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;

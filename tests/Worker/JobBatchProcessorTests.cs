@@ -10,7 +10,7 @@ using ImageRec.Common.Contracts;
 using ImageRec.Tests.BadInput;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
-using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier.Submission;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
 using ImageRec.Worker.Processing;

@@ -1,6 +1,6 @@
 using ImageRec.Common.Contracts;
 using ImageRec.WebTier.Auth;
-using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier.Submission;
 using ImageRec.WebTier.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,8 @@
 using System.Security.Claims;
 using ImageRec.Common.Contracts;
 using ImageRec.WebTier.Auth;
-using ImageRec.WebTier.Jobs;
+using ImageRec.WebTier.Storage;
+using ImageRec.WebTier.Submission;
 using ImageRec.WebTier.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -61,24 +62,19 @@ public static class ImagesApi
 
     /// <summary><c>GET /v1/images/{id}</c>: the result, <c>queued</c> while it is not there yet, or 404.</summary>
     public static async Task<Results<Ok<RecognitionResult>, ProblemHttpResult>> GetAsync(
-        string id, ClaimsPrincipal user, ResultStore results, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, ImageCatalog catalog, CancellationToken cancellationToken)
     {
-        // Ids are UUIDs we minted; anything else cannot exist (and never reaches S3 as a key).
+        // Ids are UUIDs we minted; anything else cannot exist (and never reaches S3 or the index as a key).
         if (!Guid.TryParseExact(id, "D", out _)) return NotFound(id);
-
-        var owner = Owner.From(user);
-        var result = await results.GetResultAsync(owner, id, cancellationToken);
-        if (result is not null) return TypedResults.Ok(result);
-        if (await results.InputExistsAsync(owner, id, cancellationToken))
-            return TypedResults.Ok(new RecognitionResult { Id = id, Owner = owner, Status = JobStatus.Queued });
-        return NotFound(id);
+        return await catalog.GetAsync(Owner.From(user), id, cancellationToken) is { } result ? TypedResults.Ok(result) : NotFound(id);
     }
 
     public sealed record ImageList(IReadOnlyList<RecognitionResult> Items, string? NextCursor);
 
     /// <summary>
     /// <c>GET /v1/images?label=&amp;cursor=&amp;limit=</c>: the caller's images, newest first, with their labels;
-    /// <c>label</c> keeps those with that label among their top labels; pass <c>nextCursor</c> back as <c>cursor</c>.
+    /// <c>label</c> keeps those classified as that label (their top label, case-insensitive: docs/image-index.md says
+    /// why); pass <c>nextCursor</c> back as <c>cursor</c>. One index Query per page.
     /// </summary>
     public static async Task<Results<Ok<ImageList>, ProblemHttpResult>> ListAsync(
         string? label, string? cursor, int? limit, ClaimsPrincipal user, ImageCatalog catalog, CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using System.Buffers;
 using ImageRec.Common.Imaging;
 using Microsoft.AspNetCore.WebUtilities;
-using ImageRec.WebTier.Jobs;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace ImageRec.Tests.Infrastructure.Chaos;
 
 /// <summary>
-/// The 503s SQS and S3 send when they shed load, shaped as the services send them, so clients take
-/// their real error paths: SQS's JSON protocol error (<c>__type</c>, <c>message</c>, <c>x-amzn-query-error</c>;
+/// The 503s SQS, S3 and DynamoDB send when they shed load, shaped as the services send them, so clients take
+/// their real error paths: SQS's and DynamoDB's JSON protocol errors (<c>__type</c>, <c>message</c>, <c>x-amzn-query-error</c>;
 /// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html) and S3's
 /// XML <c>SlowDown</c> (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html); S3's 409 to a
 /// conditional write that raced another write; and lasting refusals (403 AccessDenied from either, S3's 501).
@@ -16,6 +16,10 @@ public static class AwsErrorResponses
     /// <summary>SQS JSON-protocol calls are <c>POST /</c> with <c>X-Amz-Target: AmazonSQS.Action</c>; everything else is S3.</summary>
     public static bool IsSqs(HttpRequest request) =>
         request.Headers.TryGetValue("X-Amz-Target", out var target) && target.ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal);
+
+    /// <summary>DynamoDB calls are <c>POST /</c> with <c>X-Amz-Target: DynamoDB_20120810.Action</c> (the emulator serves them on the same port).</summary>
+    public static bool IsDynamoDb(HttpRequest request) =>
+        request.Headers.TryGetValue("X-Amz-Target", out var target) && target.ToString().StartsWith("DynamoDB_", StringComparison.Ordinal);
 
     /// <summary>Whether <paramref name="request"/> is the SQS call <paramref name="action"/>, e.g. <c>ReceiveMessage</c>.</summary>
     public static bool IsSqsAction(HttpRequest request, string action) => request.Headers["X-Amz-Target"] == "AmazonSQS." + action;
@@ -52,20 +56,33 @@ public static class AwsErrorResponses
         WriteS3ErrorAsync(context, StatusCodes.Status409Conflict, "ConditionalRequestConflict",
             "A conflicting operation occurred. If using PutObject you can retry the request.");
 
-    /// <summary>The error as the service the request went to sends it: SQS's JSON, else S3's XML.</summary>
+    /// <summary>
+    /// The error as the service the request went to sends it: SQS's JSON, DynamoDB's JSON, else S3's XML. DynamoDB
+    /// answers a refused permission with 400 AccessDeniedException and load shedding with 503 ServiceUnavailable
+    /// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html).
+    /// </summary>
     private static Task WriteAsSentAsync(HttpContext context, int status, (string Code, string Message) s3, (string Type, string QueryError, string Message) sqs) =>
-        IsSqs(context.Request)
-            ? WriteSqsErrorAsync(context, status, sqs.Type, sqs.QueryError, sqs.Message)
-            : WriteS3ErrorAsync(context, status, s3.Code, s3.Message);
+        IsSqs(context.Request) ? WriteSqsErrorAsync(context, status, sqs.Type, sqs.QueryError, sqs.Message)
+        : IsDynamoDb(context.Request) ? WriteJsonErrorAsync(context,
+            status == StatusCodes.Status403Forbidden ? StatusCodes.Status400BadRequest : status,
+            status == StatusCodes.Status403Forbidden ? "com.amazon.coral.service#AccessDeniedException" : "com.amazonaws.dynamodb.v20120810#ServiceUnavailable",
+            sqs.Message)
+        : WriteS3ErrorAsync(context, status, s3.Code, s3.Message);
 
     /// <summary>An SQS JSON-protocol error: <c>__type</c> and <c>message</c>, and the query-compatible code and fault side the SDK reads.</summary>
-    private static async Task WriteSqsErrorAsync(HttpContext context, int status, string type, string queryError, string message)
+    private static Task WriteSqsErrorAsync(HttpContext context, int status, string type, string queryError, string message)
+    {
+        context.Response.Headers["x-amzn-query-error"] = queryError;
+        return WriteJsonErrorAsync(context, status, type, message);
+    }
+
+    /// <summary>A JSON-protocol error (<c>__type</c>, <c>message</c>), as SQS and DynamoDB send them.</summary>
+    private static async Task WriteJsonErrorAsync(HttpContext context, int status, string type, string message)
     {
         var response = context.Response;
         response.StatusCode = status;
         response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         response.ContentType = "application/x-amz-json-1.0";
-        response.Headers["x-amzn-query-error"] = queryError;
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = message })),
             context.RequestAborted);
     }

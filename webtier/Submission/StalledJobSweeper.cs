@@ -1,37 +1,35 @@
-using Amazon.S3;
-using Amazon.S3.Model;
 using Amazon.SQS;
 using ImageRec.Common.Aws;
-using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
+using ImageRec.Common.Index;
+using ImageRec.WebTier.Storage;
 using Microsoft.Extensions.Options;
 
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier.Submission;
 
 /// <summary>
 /// Queues again the job of an upload that was stored but never enqueued (its web tier died in between, or an
-/// upload with an idempotency key failed to enqueue): every <see cref="SweeperOptions.Interval"/> it pages through
-/// the input bucket and, for each input older than <see cref="SweeperOptions.StalledAfter"/> with no result, sends
-/// the job rebuilt from the input's metadata (<see cref="StoredInput"/>).
+/// upload with an idempotency key failed to enqueue): every <see cref="SweeperOptions.Interval"/> it asks the index
+/// for the images queued since before <see cref="SweeperOptions.StalledAfter"/> (<see cref="ImageIndex.QueuedBeforeAsync"/>:
+/// a sparse index holds only queued images, so a sweep costs one Query per shard, whatever the bucket holds) and
+/// sends each one's job, rebuilt from its index item.
 /// A replica queues a job again at most once per <see cref="SweeperOptions.StalledAfter"/>. Every replica sweeps,
 /// so a job can still be queued again by two of them: the copy that finds the result stored is not run
 /// (JobBatchProcessor checks every job for an earlier result); two copies taken by two workers at the same
 /// moment both run and write equal results, the case <see cref="SweeperOptions.StalledAfter"/> keeps rare.
-/// Reads every result key once per sweep; a large deployment would keep an index of unfinished jobs instead.
 /// </summary>
 public sealed class StalledJobSweeper(
-    IAmazonS3 s3,
+    ImageIndex index,
+    InputStore inputs,
     IAmazonSQS sqs,
     RequestQueue requestQueue,
-    IOptions<StorageOptions> storage,
     IOptions<SweeperOptions> options,
     WebTierMetrics metrics,
     TimeProvider time,
     ILogger<StalledJobSweeper> logger) : BackgroundService
 {
-    /// <summary>Input keys this replica queued again, and when; only the sweep loop touches it.</summary>
+    /// <summary>Images this replica queued again (owner/id), and when; only the sweep loop touches it.</summary>
     private readonly Dictionary<string, DateTimeOffset> _requeuedAt = new(StringComparer.Ordinal);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return;
@@ -66,43 +64,33 @@ public sealed class StalledJobSweeper(
     /// <summary>One sweep; returns how many jobs it queued again.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var bucket = storage.Value.InputBucket;
-        // Results first: a result written after this listing only makes a finished job look stalled, which is harmless.
-        var finished = (await KeysAsync(storage.Value.ResultBucket, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var stalledBefore = time.GetUtcNow() - options.Value.StalledAfter;
         var requeued = 0;
-        foreach (var input in await ObjectsAsync(bucket, cancellationToken))
+        await foreach (var image in index.QueuedBeforeAsync(stalledBefore, cancellationToken))
         {
-            if (StoredInput.LastModified(input.LastModified) is not { } stored || stored > stalledBefore) continue;
-            if (input.Key.Split('/') is not [var owner, var id] || !Guid.TryParseExact(id, "D", out _)) continue;
-            if (finished.Contains(StorageOptions.ResultKey(owner, id))) continue;
+            var key = $"{image.Owner}/{image.Id}";
             // Queued again by this replica within StalledAfter: that copy is still waiting for a worker.
-            if (_requeuedAt.TryGetValue(input.Key, out var requeuedAt) && requeuedAt > stalledBefore) continue;
-            // Gone since the listing (deleted by its owner): nothing to run.
-            if (await StoredInput.ReadAsync(s3, bucket, owner, id, cancellationToken) is not { } metadata) continue;
+            if (_requeuedAt.TryGetValue(key, out var requeuedAt) && requeuedAt > stalledBefore) continue;
 
-            var job = metadata.ToJob(bucket, fallbackSubmittedAt: stored);
+            var job = new RecognitionJob
+            {
+                Id = image.Id,
+                Owner = image.Owner,
+                Input = inputs.Location(image.Owner, image.Id),
+                SubmittedAt = image.UploadedAt,
+                Traceparent = image.Traceparent,
+                FileName = image.FileName,
+            };
             await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), cancellationToken);
-            _requeuedAt[input.Key] = time.GetUtcNow();
+            _requeuedAt[key] = time.GetUtcNow();
             metrics.JobsRequeued.Add(1);
             requeued++;
-            logger.LogWarning("Queued job {JobId} again: its input was stored at {StoredAt:O} and has no result (an upload cut off before its job was queued)",
-                id, stored);
+            logger.LogWarning("Queued job {JobId} again: it was uploaded at {UploadedAt:O} and is still queued (an upload cut off before its job was queued, or a job lost)",
+                image.Id, image.UploadedAt);
         }
         // Forget copies queued again two StalledAfter ago or more (they no longer hold anything back): the set stays as small as the backlog.
         foreach (var key in _requeuedAt.Where(r => r.Value <= stalledBefore - options.Value.StalledAfter).Select(r => r.Key).ToArray())
             _requeuedAt.Remove(key);
         return requeued;
     }
-
-    private async Task<List<S3Object>> ObjectsAsync(string bucket, CancellationToken cancellationToken)
-    {
-        var objects = new List<S3Object>();
-        await foreach (var o in s3.Paginators.ListObjectsV2(new ListObjectsV2Request { BucketName = bucket }).S3Objects.WithCancellation(cancellationToken))
-            objects.Add(o);
-        return objects;
-    }
-
-    private async Task<IEnumerable<string>> KeysAsync(string bucket, CancellationToken cancellationToken) =>
-        (await ObjectsAsync(bucket, cancellationToken)).Select(o => o.Key);
 }

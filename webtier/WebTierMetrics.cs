@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier;
 
 /// <summary>The web tier's instruments; exported on /metrics.</summary>
 public sealed class WebTierMetrics

@@ -1,19 +1,17 @@
 using System.Globalization;
-using System.Net;
-using Amazon.S3;
 using Amazon.S3.Model;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier.Storage;
 
 /// <summary>
 /// What is stored with an uploaded image as S3 user metadata: enough to answer a retried upload
-/// (<see cref="ContentSha256"/> tells the same image from another under the same idempotency key) and to
-/// rebuild its job when the enqueue never happened (<see cref="StalledJobSweeper"/>). The owner and the id
-/// are the object key (<c>{owner}/{id}</c>). Inputs stored before a field existed read it as null.
+/// (<see cref="ContentSha256"/> tells the same image from another under the same idempotency key) and to rebuild
+/// its job and index item from S3 alone (<see cref="IndexRebuild"/>). The owner and the id are the object key
+/// (<c>{owner}/{id}</c>). Inputs stored before a field existed read it as null.
 /// </summary>
-public sealed record StoredInput(string Owner, string Id, string? FileName, DateTimeOffset? SubmittedAt, string? Traceparent, string? ContentSha256)
+public sealed record StoredInput(string Owner, string Id, string? FileName, DateTimeOffset SubmittedAt, string? Traceparent, string? ContentSha256, long Size)
 {
     private const string FileNameKey = "file-name";
     private const string SubmittedAtKey = "submitted-at";
@@ -29,36 +27,27 @@ public sealed record StoredInput(string Owner, string Id, string? FileName, Date
         metadata[ContentSha256Key] = contentSha256;
     }
 
-    /// <summary>The stored input's metadata, or null when there is no such input.</summary>
-    public static async Task<StoredInput?> ReadAsync(IAmazonS3 s3, string bucket, string owner, string id, CancellationToken cancellationToken)
+    /// <summary>The input an object's metadata describes; an input stored without its time is dated by S3's.</summary>
+    public static StoredInput Read(string owner, string id, GetObjectMetadataResponse response)
     {
-        GetObjectMetadataResponse response;
-        try
-        {
-            response = await s3.GetObjectMetadataAsync(bucket, StorageOptions.InputKey(owner, id), cancellationToken);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
         var metadata = response.Metadata;
         return new StoredInput(owner, id,
             metadata[FileNameKey] is { Length: > 0 } name ? Uri.UnescapeDataString(name) : null,
-            DateTimeOffset.TryParse(metadata[SubmittedAtKey], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : LastModified(response.LastModified),
+            DateTimeOffset.TryParse(metadata[SubmittedAtKey], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
+                ? at
+                : new DateTimeOffset((response.LastModified ?? DateTime.UnixEpoch).ToUniversalTime()),
             metadata[TraceparentKey] is { Length: > 0 } trace ? trace : null,
-            metadata[ContentSha256Key] is { Length: > 0 } hash ? hash : null);
+            metadata[ContentSha256Key] is { Length: > 0 } hash ? hash : null,
+            response.ContentLength);
     }
 
-    /// <summary>S3's time as UTC (the SDK reports it in local time).</summary>
-    public static DateTimeOffset? LastModified(DateTime? time) => time is { } t ? new DateTimeOffset(t.ToUniversalTime()) : null;
-
     /// <summary>The job this input was uploaded for, as it would have been enqueued with nobody waiting for a reply.</summary>
-    public RecognitionJob ToJob(string bucket, DateTimeOffset fallbackSubmittedAt) => new()
+    public RecognitionJob ToJob(string bucket) => new()
     {
         Id = Id,
         Owner = Owner,
         Input = new ObjectLocation(bucket, StorageOptions.InputKey(Owner, Id)),
-        SubmittedAt = SubmittedAt ?? fallbackSubmittedAt,
+        SubmittedAt = SubmittedAt,
         Traceparent = Traceparent,
         FileName = FileName,
     };

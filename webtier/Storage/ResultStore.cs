@@ -4,9 +4,9 @@ using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
 using Microsoft.Extensions.Options;
 
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier.Storage;
 
-/// <summary>Reads what S3 knows about a job: its result document, or whether its input is still waiting.</summary>
+/// <summary>The result documents workers write to the results bucket, <c>{owner}/{id}.json</c>: the one place in the web tier that reads or removes them.</summary>
 public sealed class ResultStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
 {
     /// <summary>The job's result, or null when no worker has written one yet.</summary>
@@ -24,17 +24,6 @@ public sealed class ResultStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
         }
     }
 
-    /// <summary>True when the job's input image is stored (the job exists and belongs to <paramref name="owner"/>).</summary>
-    public async Task<bool> InputExistsAsync(string owner, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await s3.GetObjectMetadataAsync(storage.Value.InputBucket, StorageOptions.InputKey(owner, id), cancellationToken);
-            return true;
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-    }
+    public Task DeleteAsync(string owner, string id, CancellationToken cancellationToken) =>
+        s3.DeleteObjectAsync(storage.Value.ResultBucket, StorageOptions.ResultKey(owner, id), cancellationToken);
 }

@@ -1,4 +1,4 @@
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier.Submission;
 
 /// <summary>This replica's reply queue. Section <c>ReplyQueue</c>.</summary>
 public sealed class ReplyQueueOptions

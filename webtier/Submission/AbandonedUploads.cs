@@ -1,13 +1,14 @@
 using System.Threading.Channels;
 using ImageRec.Common.Aws;
+using ImageRec.WebTier.Storage;
 
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier.Submission;
 
 /// <summary>
-/// Takes away the stored image (and any result) of an upload whose caller was told it failed: the store
-/// or the enqueue broke part-way, and a retrying caller must not find the failed attempt in its list as
-/// well, queued forever or run anyway. The deletion usually fails for the same reason the upload did (S3
-/// or SQS unavailable), so it is retried in the background with backoff instead of holding up the answer.
+/// Takes away the stored image (and any result and index item) of an upload whose caller was told it failed: the
+/// store, the indexing or the enqueue broke part-way, and a retrying caller must not find the failed attempt in its list as
+/// well, queued forever or run anyway. The deletion usually fails for the same reason the upload did (S3,
+/// the index or SQS unavailable), so it is retried in the background with backoff instead of holding up the answer.
 /// </summary>
 public sealed class AbandonedUploads(ImageCatalog catalog, TimeProvider time, ILogger<AbandonedUploads> logger) : BackgroundService
 {

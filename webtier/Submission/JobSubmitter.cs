@@ -1,35 +1,33 @@
 using System.Diagnostics;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Amazon.SQS;
 using ImageRec.Common.Aws;
-using ImageRec.Common.Aws.S3;
-using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
+using ImageRec.Common.Index;
 using ImageRec.Common.Observability;
+using ImageRec.WebTier.Storage;
 using ImageRec.WebTier.Uploads;
-using Microsoft.Extensions.Options;
 
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier.Submission;
 
 /// <summary>
-/// Turns an accepted upload into a job: stores the image as <c>{owner}/{id}</c> in the input bucket,
-/// enqueues the job, and (when asked to wait) waits for the reply, falling back to the result
-/// object in S3 when the reply does not come in time.
+/// Turns an accepted upload into a job: stores the image as <c>{owner}/{id}</c> in the input bucket, adds it to the
+/// index as queued, enqueues the job, and (when asked to wait) waits for the reply, falling back to the result
+/// object in S3 when the reply does not come in time. In that order: what the index holds has its image, and every
+/// job sent has its index item, which is how the sweeper finds a job whose message was never sent.
 /// An upload either becomes a job the caller gets the id of, or leaves nothing behind: when storing or
-/// enqueueing fails, the caller gets an error and the stored image is discarded — unless the upload carries an
+/// indexing or enqueueing fails, the caller gets an error and the stored image is discarded — unless the upload carries an
 /// idempotency key, whose retry finds the stored image (see <see cref="IdempotencyKey"/>). A keyed upload's
 /// image is stored create-only (S3 <c>If-None-Match: *</c>), so of concurrent attempts with one key exactly one
 /// stores and enqueues.
 /// </summary>
 public sealed class JobSubmitter(
-    IAmazonS3 s3,
+    InputStore inputs,
+    ImageIndex index,
     IAmazonSQS sqs,
     RequestQueue requestQueue,
     ReplyQueue replies,
     ResultStore results,
     AbandonedUploads abandoned,
-    IOptions<StorageOptions> storage,
     WebTierMetrics metrics,
     TimeProvider time,
     ILogger<JobSubmitter> logger)
@@ -62,7 +60,7 @@ public sealed class JobSubmitter(
         for (var round = 1; ; round++)
         {
             if (await SubmitNewAsync(owner, id, image, contentSha256, keyed: true, wait, cancellationToken) is { } submitted) return (submitted, null);
-            if (await StoredInput.ReadAsync(s3, storage.Value.InputBucket, owner, id, cancellationToken) is { } earlier)
+            if (await inputs.ReadAsync(owner, id, cancellationToken) is { } earlier)
                 return await AnswerForEarlierAsync(earlier, contentSha256, wait, cancellationToken);
             // Nothing to answer for: the other attempt's store was still in progress (409), or its image was
             // deleted since. Ours may go in now.
@@ -86,6 +84,15 @@ public sealed class JobSubmitter(
             return (null, UploadRejection.IdempotencyKeyReused());
         }
         logger.LogInformation("Upload with the idempotency key of job {Id} answered from its first attempt", earlier.Id);
+        // The first attempt stored the image but failed to index it (the index was unreachable): nothing sent its
+        // job either, and without an index item the sweeper would never find it. This attempt finishes the job. (Or the
+        // first attempt is a concurrent one about to index it: then the job is sent twice, which the worker absorbs.)
+        var job = earlier.ToJob(inputs.Bucket);
+        if (await index.AddAsync(IndexedImage.Queued(job, earlier.Size, earlier.ContentSha256), cancellationToken))
+        {
+            logger.LogWarning("Job {Id} of an earlier attempt was not in the index; indexed and queued it now", earlier.Id);
+            await sqs.SendMessageAsync(await requestQueue.UrlAsync(cancellationToken), ContractSerializer.Serialize(job), cancellationToken);
+        }
         return (await AwaitStoredResultAsync(earlier, wait, cancellationToken), null);
     }
 
@@ -100,7 +107,7 @@ public sealed class JobSubmitter(
         {
             Id = id,
             Owner = owner,
-            Input = new ObjectLocation(storage.Value.InputBucket, StorageOptions.InputKey(owner, id)),
+            Input = inputs.Location(owner, id),
             ReplyTo = wait > TimeSpan.Zero ? replies.Url : null,
             SubmittedAt = time.GetUtcNow(),
             Traceparent = Tracing.CurrentOrNewTraceparent(),
@@ -114,6 +121,7 @@ public sealed class JobSubmitter(
             activity?.SetTag("imagerec.job.stored_by_another_attempt", true);
             return null;
         }
+        await IndexAsync(job, image.Length, contentSha256, keyed, cancellationToken);
         // Registered before the job is sent, or a fast worker's reply could arrive first and be dropped; and after
         // the store, so that of concurrent uploads with one key only the one that sends the job waits for its reply
         // on this replica's queue (the others poll S3 for the result, as retries do).
@@ -151,21 +159,23 @@ public sealed class JobSubmitter(
     /// </summary>
     private async Task<bool> StoreAsync(RecognitionJob job, UploadedImage image, string contentSha256, bool keyed, CancellationToken cancellationToken)
     {
-        using var content = image.OpenRead();
-        var put = new PutObjectRequest
-        {
-            BucketName = job.Input.Bucket,
-            Key = job.Input.Key,
-            InputStream = content,
-            ContentType = image.ContentType,
-            UseChunkEncoding = false,
-        };
-        StoredInput.Describe(put.Metadata, job, contentSha256);
         try
         {
-            if (keyed) return await s3.PutIfAbsentAsync(put, cancellationToken) == CreateOnlyPutResult.Created;
-            await s3.PutObjectAsync(put, cancellationToken);
-            return true;
+            return await inputs.StoreAsync(job, image, contentSha256, createOnly: keyed, cancellationToken);
+        }
+        catch
+        {
+            AbandonUnlessKeyed(job, keyed);
+            throw;
+        }
+    }
+
+    /// <summary>Adds the stored image to the index as queued (an item already there, from our own retried write, stays).</summary>
+    private async Task IndexAsync(RecognitionJob job, long size, string contentSha256, bool keyed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await index.AddAsync(IndexedImage.Queued(job, size, contentSha256), cancellationToken);
         }
         catch
         {
@@ -189,11 +199,11 @@ public sealed class JobSubmitter(
     }
 
     /// <summary>
-    /// After the store or the enqueue broke (or only its answer): the caller hears the upload failed and will upload
-    /// again, so this attempt's image must not stay behind. Unless the upload has an idempotency key: it is retried
-    /// with the same key, so the same id, and removing the image could race that retry, which would answer for it
-    /// and then find it gone. It stays; a retry answers for it, and the sweeper queues its job if the enqueue is
-    /// what failed.
+    /// After the store, the indexing or the enqueue broke (or only its answer): the caller hears the upload failed and
+    /// will upload again, so this attempt's image must not stay behind. Unless the upload has an idempotency key: it is
+    /// retried with the same key, so the same id, and removing the image could race that retry, which would answer for
+    /// it and then find it gone. It stays; a retry answers for it (and indexes and queues it if the indexing is what
+    /// failed), and the sweeper queues its job if the enqueue is what failed.
     /// </summary>
     private void AbandonUnlessKeyed(RecognitionJob job, bool keyed)
     {

@@ -7,7 +7,7 @@ using ImageRec.Common.Contracts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier.Submission;
 
 /// <summary>
 /// This replica's own reply queue: created at start, deleted at shutdown, long-polled in between.

@@ -1,4 +1,4 @@
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier.Submission;
 
 /// <summary>The <see cref="StalledJobSweeper"/>. Section <c>Sweeper</c>.</summary>
 public sealed class SweeperOptions
@@ -7,11 +7,11 @@ public sealed class SweeperOptions
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Time between sweeps of the input bucket.</summary>
+    /// <summary>Time between sweeps.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// An input this old without a result has its job queued again. Must be longer than the worker's visibility
+    /// An image queued this long has its job queued again. Must be longer than the worker's visibility
     /// timeout plus a batch's time, and than the longest a job waits in the queue behind others: a job still
     /// waiting or in a worker's hands is not stalled, and queuing it again would have it run twice if both copies
     /// were taken at the same time (one after the other, the second is skipped: its result is stored).

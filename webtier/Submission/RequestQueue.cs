@@ -3,7 +3,7 @@ using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace ImageRec.WebTier.Jobs;
+namespace ImageRec.WebTier.Submission;
 
 /// <summary>The request queue's URL, looked up once from its configured name (or taken as given when it is a URL).</summary>
 public sealed class RequestQueue(IAmazonSQS sqs, IOptions<QueueOptions> options)

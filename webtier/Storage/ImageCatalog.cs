@@ -1,0 +1,55 @@
+using Amazon.S3.Model;
+using ImageRec.Common.Contracts;
+using ImageRec.Common.Index;
+
+namespace ImageRec.WebTier.Storage;
+
+/// <summary>
+/// An owner's images, as the API shows them: listed and found through the index (<see cref="ImageIndex"/>, one
+/// DynamoDB call each), with the full result from S3 for a single image, and deleted from all three stores.
+/// </summary>
+public sealed class ImageCatalog(ImageIndex index, InputStore inputs, ResultStore results)
+{
+    public const int MaxPageSize = ImageIndex.MaxPageSize;
+
+    public sealed record Page(IReadOnlyList<RecognitionResult> Items, string? NextCursor);
+
+    /// <param name="label">Only images whose top label this is (case-insensitive).</param>
+    /// <param name="cursor">The previous page's <see cref="Page.NextCursor"/>.</param>
+    public async Task<Page> ListAsync(string owner, string? label, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        IndexCursor? after = null;
+        if (cursor is not null && !IndexCursor.TryDecode(cursor, out after)) return new Page([], null);
+        var page = await index.ListAsync(owner, label, after, limit, cancellationToken);
+        return new Page(page.Items.Select(i => i.ToResult()).ToArray(), page.Next?.Encode());
+    }
+
+    /// <summary>Whether <paramref name="cursor"/> has the form of a <see cref="Page.NextCursor"/>.</summary>
+    public static bool IsCursor(string cursor) => IndexCursor.TryDecode(cursor, out _);
+
+    /// <summary>
+    /// The image's result: the worker's whole document from S3 once there is one (an outcome the index has not
+    /// recorded yet included), else what the index says (queued). Null when the owner has no such image.
+    /// </summary>
+    public async Task<RecognitionResult?> GetAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        if (await index.GetAsync(owner, id, cancellationToken) is not { } image) return null;
+        return await results.GetResultAsync(owner, id, cancellationToken) ?? image.ToResult();
+    }
+
+    /// <summary>
+    /// Deletes the image, its result and its index item; true when the index held it. Idempotent: what is already
+    /// gone stays gone, and a result left without its image (a worker finishing late) goes too. The index item goes
+    /// last, so a delete cut off part-way leaves the image listed, and deleting it again finishes the job.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        await inputs.DeleteAsync(owner, id, cancellationToken);
+        await results.DeleteAsync(owner, id, cancellationToken);
+        return await index.DeleteAsync(owner, id, cancellationToken);
+    }
+
+    /// <summary>The stored image, or null when there is none; dispose the response.</summary>
+    public Task<GetObjectResponse?> OpenContentAsync(string owner, string id, CancellationToken cancellationToken) =>
+        inputs.OpenAsync(owner, id, cancellationToken);
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ImageRec.Common.Aws.S3;
+using ImageRec.Common.Configuration;
+using ImageRec.Common.Contracts;
+using ImageRec.WebTier.Uploads;
+using Microsoft.Extensions.Options;
+
+namespace ImageRec.WebTier.Storage;
+
+/// <summary>
+/// The uploaded images in the input bucket, <c>{owner}/{id}</c> with their <see cref="StoredInput"/> metadata: the one
+/// place in the web tier that reads or writes them.
+/// </summary>
+public sealed class InputStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
+{
+    public string Bucket => storage.Value.InputBucket;
+
+    public ObjectLocation Location(string owner, string id) => new(Bucket, StorageOptions.InputKey(owner, id));
+
+    /// <summary>
+    /// Stores <paramref name="image"/> as <paramref name="job"/>'s input. <paramref name="createOnly"/>: only if the
+    /// key is free (S3 <c>If-None-Match: *</c>); false, with nothing stored, when another write holds it.
+    /// </summary>
+    public async Task<bool> StoreAsync(RecognitionJob job, UploadedImage image, string contentSha256, bool createOnly, CancellationToken cancellationToken)
+    {
+        using var content = image.OpenRead();
+        var put = new PutObjectRequest
+        {
+            BucketName = job.Input.Bucket,
+            Key = job.Input.Key,
+            InputStream = content,
+            ContentType = image.ContentType,
+            UseChunkEncoding = false,
+        };
+        StoredInput.Describe(put.Metadata, job, contentSha256);
+        if (createOnly) return await s3.PutIfAbsentAsync(put, cancellationToken) == CreateOnlyPutResult.Created;
+        await s3.PutObjectAsync(put, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The stored input's metadata, or null when there is no such input.</summary>
+    public async Task<StoredInput?> ReadAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return StoredInput.Read(owner, id, await s3.GetObjectMetadataAsync(Bucket, StorageOptions.InputKey(owner, id), cancellationToken));
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The stored image, or null when there is none; dispose the response.</summary>
+    public async Task<GetObjectResponse?> OpenAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await s3.GetObjectAsync(Bucket, StorageOptions.InputKey(owner, id), cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public Task DeleteAsync(string owner, string id, CancellationToken cancellationToken) =>
+        s3.DeleteObjectAsync(Bucket, StorageOptions.InputKey(owner, id), cancellationToken);
+
+    /// <summary>Every stored image's owner and id (keys that are not <c>{owner}/{uuid}</c> are not ours and skipped).</summary>
+    public async IAsyncEnumerable<(string Owner, string Id)> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var listing = s3.Paginators.ListObjectsV2(new ListObjectsV2Request { BucketName = Bucket });
+        await foreach (var o in listing.S3Objects.WithCancellation(cancellationToken))
+        {
+            if (o.Key.Split('/') is [var owner, var id] && Guid.TryParseExact(id, "D", out _))
+                yield return (owner, id);
+        }
+    }
+}
