@@ -3,17 +3,19 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using ImageRec.Tests.Infrastructure.Chaos;
 using Xunit.Abstractions;
 
 namespace ImageRec.Tests.Chaos;
 
 /// <summary>
-/// SQS and S3 misbehave under a steady upload load — 503s (SQS ServiceUnavailable, S3 SlowDown), then
-/// seconds of latency, then dropped connections, for about ten seconds in all — between every service
-/// and the emulator. Uploads during the faults are accepted or refused clearly (5xx problem+json with
-/// Retry-After), never left hanging; once the faults stop the system recovers without help and every
-/// accepted job succeeds, once.
+/// SQS, S3 and the DynamoDB index misbehave under a steady upload load — 503s (SQS ServiceUnavailable, S3 SlowDown,
+/// DynamoDB ServiceUnavailable), then seconds of latency, then dropped connections, between every service and the
+/// emulator; then the index alone fails (503s, then dropped connections) while SQS and S3 answer: about 15 seconds
+/// in all. Uploads during the faults are accepted or refused clearly (5xx problem+json with Retry-After), never left
+/// hanging; once the faults stop the system recovers without help and every accepted job succeeds, once, and is
+/// listed by the index as succeeded (a worker that could not record an outcome kept its message until it could).
 /// </summary>
 [Collection(ChaosCollection.Name)]
 public sealed class DependencyFaultTests(ChaosStackFixture stack, ITestOutputHelper output) : IClassFixture<ChaosStackFixture>
@@ -22,11 +24,15 @@ public sealed class DependencyFaultTests(ChaosStackFixture stack, ITestOutputHel
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(150);
     private static readonly TimeSpan Latency = TimeSpan.FromSeconds(1.5);
 
-    private static readonly (FaultMode Mode, TimeSpan For)[] Faults =
+    private static readonly Func<HttpRequest, bool> Everything = _ => true;
+
+    private static readonly (FaultMode Mode, TimeSpan For, string Target, Func<HttpRequest, bool> Targets)[] Faults =
     [
-        (FaultMode.Errors, TimeSpan.FromSeconds(4)),
-        (FaultMode.Latency, TimeSpan.FromSeconds(3)),
-        (FaultMode.Drop, TimeSpan.FromSeconds(3)),
+        (FaultMode.Errors, TimeSpan.FromSeconds(4), "all", Everything),
+        (FaultMode.Latency, TimeSpan.FromSeconds(3), "all", Everything),
+        (FaultMode.Drop, TimeSpan.FromSeconds(3), "all", Everything),
+        (FaultMode.Errors, TimeSpan.FromSeconds(3), "index", AwsErrorResponses.IsDynamoDb),
+        (FaultMode.Drop, TimeSpan.FromSeconds(2), "index", AwsErrorResponses.IsDynamoDb),
     ];
 
     [Fact]
@@ -53,13 +59,15 @@ public sealed class DependencyFaultTests(ChaosStackFixture stack, ITestOutputHel
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         stack.Proxy.Latency = Latency;
-        foreach (var (mode, duration) in Faults)
+        foreach (var (mode, duration, target, targets) in Faults)
         {
+            stack.Proxy.Targets = targets;
             stack.Proxy.Mode = mode;
-            output.WriteLine($"{mode} for {duration.TotalSeconds:0} s");
+            output.WriteLine($"{mode} for {duration.TotalSeconds:0} s on {target}");
             await Task.Delay(duration);
         }
         stack.Proxy.Mode = FaultMode.PassThrough;
+        stack.Proxy.Targets = Everything;
         var sinceFaults = Stopwatch.StartNew();
 
         var recovered = await WaitForRecoveryAsync(ledger);
@@ -85,6 +93,7 @@ public sealed class DependencyFaultTests(ChaosStackFixture stack, ITestOutputHel
             .Set("slowestUploadSeconds", Math.Round(outcomes.Max(o => o.Outcome.Elapsed.TotalSeconds), 1))
             .Set("outcomes", new JsonObject(byKind.Select(k => KeyValuePair.Create(k.Key.ToString(), (JsonNode?)k.Value))))
             .Set("requestsFaulted", stack.Proxy.Faulted)
+            .Set("indexRequestsFaulted", stack.Proxy.Requests.Count(r => r.Mode != FaultMode.PassThrough && r.Target?.StartsWith("DynamoDB_", StringComparison.Ordinal) == true))
             .Set("faultSeconds", Faults.Sum(f => f.For.TotalSeconds))
             .Set("deadLettered", deadLetters.Visible + deadLetters.InFlight + deadLetters.Delayed)
             .Publish(output);

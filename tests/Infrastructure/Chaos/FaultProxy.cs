@@ -179,7 +179,8 @@ public sealed class FaultProxy : IAsyncDisposable
     {
         var mode = Targets(context.Request) ? _mode : FaultMode.PassThrough;
         if (mode != FaultMode.PassThrough && !Picked()) mode = FaultMode.PassThrough;
-        _requests.Enqueue(new ProxiedRequest(DateTimeOffset.UtcNow, context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", mode));
+        _requests.Enqueue(new ProxiedRequest(DateTimeOffset.UtcNow, context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", mode,
+            context.Request.Headers.TryGetValue("X-Amz-Target", out var target) ? target.ToString() : null));
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {

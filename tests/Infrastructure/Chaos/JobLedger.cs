@@ -84,7 +84,11 @@ public sealed class JobLedger(HttpClient http)
             if (now != first) changed.Add($"{id}: first read {first}, later {now}");
         });
 
-        var listed = await ListAsync(webTier);
+        var listing = await ListWithStatusAsync(webTier);
+        var listed = listing.Select(l => l.Id).ToList();
+        // The list is the index's view: a job whose outcome the index never recorded would read "queued" there forever.
+        foreach (var (id, status) in listing.Where(l => _jobs.ContainsKey(l.Id) && l.Status != "succeeded"))
+            lost.Add($"{id}: listed as {status} by the index");
         var unknown = listed.Distinct().Where(id => !_jobs.ContainsKey(id) && preexisting?.Contains(id) != true).ToArray();
         var missing = _jobs.Keys.Except(listed).ToArray();
         foreach (var id in missing) lost.Add($"{id}: not in the list");
@@ -98,18 +102,21 @@ public sealed class JobLedger(HttpClient http)
     }
 
     /// <summary>Every id of the owner's list, page by page.</summary>
-    public async Task<List<string>> ListAsync(Uri webTier)
+    public async Task<List<string>> ListAsync(Uri webTier) => [.. (await ListWithStatusAsync(webTier)).Select(l => l.Id)];
+
+    /// <summary>Every image of the owner's list with the status the list gives it, page by page.</summary>
+    private async Task<List<(string Id, string Status)>> ListWithStatusAsync(Uri webTier)
     {
-        var ids = new List<string>();
+        var images = new List<(string, string)>();
         string? cursor = null;
         do
         {
             var page = JsonDocument.Parse(await http.GetStringAsync(new Uri(webTier, "v1/images?limit=100" + (cursor is null ? "" : $"&cursor={cursor}")))).RootElement;
-            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            images.AddRange(page.GetProperty("items").EnumerateArray().Select(i => (i.GetProperty("id").GetString()!, i.GetProperty("status").GetString()!)));
             cursor = page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
         }
         while (cursor is not null);
-        return ids;
+        return images;
     }
 }
 
