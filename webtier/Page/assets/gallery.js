@@ -55,9 +55,9 @@ export function setUpGallery({ list, status, more, filterForm, filterInput, clea
 
   function describe() {
     const count = list.children.length;
-    const filtered = label ? ` labelled “${label}”` : '';
+    const filtered = label ? ` classified as “${label}”` : '';
     status.textContent = count === 0
-      ? (label ? `No images labelled “${label}”.` : 'No images yet: upload some.')
+      ? (label ? `No images classified as “${label}”.` : 'No images yet: upload some.')
       : `${count}${cursor ? '+' : ''} image${count === 1 ? '' : 's'}${filtered}.`;
   }
 
@@ -84,7 +84,7 @@ export function setUpGallery({ list, status, more, filterForm, filterInput, clea
       : el('p', { className: `state ${result.status}` }, result.status === 'failed' ? `Failed: ${result.error ?? 'unknown error'}` : 'Classifying…');
     const tags = el('ul', { className: 'tags', 'aria-label': `Other labels of ${title}` },
       ...(result.labels ?? []).slice(1).map(l => el('li', {},
-        el('button', { type: 'button', className: 'tag', title: `Show images labelled ${l.label}`, onclick: () => filterBy(l.label) },
+        el('button', { type: 'button', className: 'tag', title: `Show images classified as ${l.label}`, onclick: () => filterBy(l.label) },
           `${l.label} `, el('span', { className: 'score' }, percent(l.score))))));
     const remove = el('button', { type: 'button', className: 'delete secondary', 'aria-label': `Delete ${title}` }, 'Delete');
     const item = el('li', { className: 'card', dataset: { id: result.id, status: result.status, file: title } },
