@@ -118,33 +118,29 @@ public static class AwsServiceCollectionExtensions
     }
 
     /// <summary>The retry and timeout settings of every SQS client (see the remarks on this class for why).</summary>
-    public static void ConfigureSqs(ClientConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        config.RetryMode = RequestRetryMode.Standard;
-        config.MaxErrorRetry = SqsMaxErrorRetry;
-        config.MaxStaleConnectionRetries = 0;
-        config.Timeout = SqsAttemptTimeout;
-    }
+    public static void ConfigureSqs(ClientConfig config) => RetryInStandardMode(config, SqsMaxErrorRetry, SqsAttemptTimeout);
 
     /// <summary>The retry and timeout settings of the DynamoDB client.</summary>
-    public static void ConfigureDynamoDb(ClientConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        config.RetryMode = RequestRetryMode.Standard;
-        config.MaxErrorRetry = DynamoDbMaxErrorRetry;
-        config.MaxStaleConnectionRetries = 0;
-        config.Timeout = DynamoDbAttemptTimeout;
-    }
+    public static void ConfigureDynamoDb(ClientConfig config) => RetryInStandardMode(config, DynamoDbMaxErrorRetry, DynamoDbAttemptTimeout);
 
     /// <summary>The retry settings of the S3 client, and path-style addressing with an endpoint override.</summary>
     public static void ConfigureS3(ClientConfig config, AwsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var s3 = (AmazonS3Config)config;
-        s3.RetryMode = RequestRetryMode.Standard;
-        s3.MaxErrorRetry = S3MaxErrorRetry;
-        s3.MaxStaleConnectionRetries = 0;
-        if (!string.IsNullOrEmpty(options.ServiceUrl)) s3.ForcePathStyle = true;
+        RetryInStandardMode(config, S3MaxErrorRetry, attemptTimeout: null);
+        if (!string.IsNullOrEmpty(options.ServiceUrl)) ((AmazonS3Config)config).ForcePathStyle = true;
+    }
+
+    /// <summary>
+    /// The standard retry mode with <paramref name="retries"/> retries, every one of them counted (no extra retries of
+    /// a reset connection), and the SDK's attempt timeout unless <paramref name="attemptTimeout"/> is given.
+    /// </summary>
+    private static void RetryInStandardMode(ClientConfig config, int retries, TimeSpan? attemptTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = retries;
+        config.MaxStaleConnectionRetries = 0;
+        if (attemptTimeout is { } timeout) config.Timeout = timeout;
     }
 }

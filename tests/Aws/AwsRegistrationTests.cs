@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
@@ -27,9 +28,12 @@ public sealed class AwsRegistrationTests
     }
 
     [Fact]
-    public void With_an_endpoint_override_both_clients_go_to_it_sign_for_the_region_and_S3_is_path_style()
+    public void With_an_endpoint_override_every_client_goes_to_it_signs_for_the_region_and_S3_is_path_style()
     {
         using var services = BuildServices(Emulator);
+        var dynamoDb = Assert.IsType<AmazonDynamoDBClient>(services.GetRequiredService<IAmazonDynamoDB>());
+        Assert.StartsWith("http://127.0.0.1:4566", dynamoDb.Config.ServiceURL);
+        Assert.Equal("eu-west-1", dynamoDb.Config.AuthenticationRegion);
 
         var sqs = Assert.IsType<AmazonSQSClient>(services.GetRequiredService<IAmazonSQS>());
         var s3 = Assert.IsType<AmazonS3Client>(services.GetRequiredService<IAmazonS3>());
@@ -68,11 +72,15 @@ public sealed class AwsRegistrationTests
 
         var sqs = services.GetRequiredService<IAmazonSQS>().Config;
         var s3 = services.GetRequiredService<IAmazonS3>().Config;
+        var dynamoDb = services.GetRequiredService<IAmazonDynamoDB>().Config;
 
         Assert.Equal((RequestRetryMode.Standard, AwsServiceCollectionExtensions.SqsMaxErrorRetry), (sqs.RetryMode, sqs.MaxErrorRetry));
         Assert.Equal((RequestRetryMode.Standard, AwsServiceCollectionExtensions.S3MaxErrorRetry), (s3.RetryMode, s3.MaxErrorRetry));
+        Assert.Equal((RequestRetryMode.Standard, AwsServiceCollectionExtensions.DynamoDbMaxErrorRetry), (dynamoDb.RetryMode, dynamoDb.MaxErrorRetry));
         // No retries of reset connections beside that limit (the SDK's default is 10 more).
-        Assert.Equal((0, 0), (sqs.MaxStaleConnectionRetries, s3.MaxStaleConnectionRetries));
+        Assert.Equal((0, 0, 0), (sqs.MaxStaleConnectionRetries, s3.MaxStaleConnectionRetries, dynamoDb.MaxStaleConnectionRetries));
+        // An index call takes milliseconds: a hung one fails the upload soon (503) rather than holding it.
+        Assert.Equal(AwsServiceCollectionExtensions.DynamoDbAttemptTimeout, dynamoDb.Timeout);
         // SQS long polls last up to 20 s: an attempt must outlast one.
         Assert.True(sqs.Timeout > TimeSpan.FromSeconds(20), $"SQS attempt timeout {sqs.Timeout}");
     }
