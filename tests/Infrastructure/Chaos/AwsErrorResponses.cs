@@ -9,7 +9,8 @@ namespace ImageRec.Tests.Infrastructure.Chaos;
 /// their real error paths: SQS's JSON protocol error (<c>__type</c>, <c>message</c>, <c>x-amzn-query-error</c>;
 /// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html) and S3's
 /// XML <c>SlowDown</c> (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html); S3's 409 to a
-/// conditional write that raced another write; and lasting refusals (403 AccessDenied from either, S3's 501).
+/// conditional write that raced another write; DynamoDB's 500; and lasting refusals (403 AccessDenied from SQS or
+/// S3, S3's 501).
 /// </summary>
 public static class AwsErrorResponses
 {
@@ -19,6 +20,10 @@ public static class AwsErrorResponses
 
     /// <summary>Whether <paramref name="request"/> is the SQS call <paramref name="action"/>, e.g. <c>ReceiveMessage</c>.</summary>
     public static bool IsSqsAction(HttpRequest request, string action) => request.Headers["X-Amz-Target"] == "AmazonSQS." + action;
+
+    /// <summary>DynamoDB calls (the image index) are <c>POST /</c> with <c>X-Amz-Target: DynamoDB_20120810.Action</c>.</summary>
+    public static bool IsDynamoDb(HttpRequest request) =>
+        request.Headers.TryGetValue("X-Amz-Target", out var target) && target.ToString().StartsWith("DynamoDB_", StringComparison.Ordinal);
 
     public static Task WriteServiceUnavailableAsync(HttpContext context) =>
         WriteAsSentAsync(context, StatusCodes.Status503ServiceUnavailable,
@@ -35,6 +40,14 @@ public static class AwsErrorResponses
             s3: ("AccessDenied", "Access Denied"),
             sqs: ("com.amazon.coral.service#AccessDeniedException", "AccessDenied;Sender",
                 "User: arn:aws:sts::000000000000:assumed-role/imagerec/fault-proxy is not authorized to perform this action (injected by the fault proxy)."));
+
+    /// <summary>
+    /// DynamoDB's 500 InternalServerError, a fault on its side that usually passes, in its JSON protocol
+    /// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html).
+    /// </summary>
+    public static Task WriteDynamoDbInternalServerErrorAsync(HttpContext context) =>
+        WriteJsonErrorAsync(context, StatusCodes.Status500InternalServerError, "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            "Internal server error (injected by the fault proxy)");
 
     /// <summary>
     /// S3's 501 NotImplemented, what a store without conditional writes answers a PUT with <c>If-None-Match</c>
@@ -55,17 +68,20 @@ public static class AwsErrorResponses
     /// <summary>The error as the service the request went to sends it: SQS's JSON, else S3's XML.</summary>
     private static Task WriteAsSentAsync(HttpContext context, int status, (string Code, string Message) s3, (string Type, string QueryError, string Message) sqs) =>
         IsSqs(context.Request)
-            ? WriteSqsErrorAsync(context, status, sqs.Type, sqs.QueryError, sqs.Message)
+            ? WriteJsonErrorAsync(context, status, sqs.Type, sqs.Message, sqs.QueryError)
             : WriteS3ErrorAsync(context, status, s3.Code, s3.Message);
 
-    /// <summary>An SQS JSON-protocol error: <c>__type</c> and <c>message</c>, and the query-compatible code and fault side the SDK reads.</summary>
-    private static async Task WriteSqsErrorAsync(HttpContext context, int status, string type, string queryError, string message)
+    /// <summary>
+    /// A JSON-protocol error (SQS, DynamoDB): <c>__type</c> and <c>message</c>, and for SQS the query-compatible code
+    /// and fault side the SDK reads.
+    /// </summary>
+    private static async Task WriteJsonErrorAsync(HttpContext context, int status, string type, string message, string? queryError = null)
     {
         var response = context.Response;
         response.StatusCode = status;
         response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         response.ContentType = "application/x-amz-json-1.0";
-        response.Headers["x-amzn-query-error"] = queryError;
+        if (queryError is not null) response.Headers["x-amzn-query-error"] = queryError;
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = message })),
             context.RequestAborted);
     }
