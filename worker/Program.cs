@@ -1,5 +1,6 @@
 using ImageRec.Common.Aws;
 using ImageRec.Common.Configuration;
+using ImageRec.Common.Index;
 using ImageRec.Common.Observability;
 using ImageRec.Worker.Classify;
 using ImageRec.Worker.Imaging;
@@ -15,6 +16,8 @@ if (args.Length > 0 && args[0] == "classify")
 var builder = WebApplication.CreateSlimBuilder(ServiceHostOptions.For(args));
 
 builder.Services.AddImageRecAws(builder.Configuration);
+// The image index, where each job's outcome is recorded (section Index: the table).
+builder.Services.AddImageIndex(builder.Configuration);
 builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
 builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
 builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection(WorkerOptions.Section));

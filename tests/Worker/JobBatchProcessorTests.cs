@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
@@ -7,6 +9,7 @@ using Amazon.SQS.Model;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
+using ImageRec.Common.Index;
 using ImageRec.Tests.BadInput;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
@@ -23,14 +26,16 @@ namespace ImageRec.Tests.Worker;
 
 /// <summary>
 /// What the worker does with each kind of message, against the real emulator and the real model:
-/// done jobs are written, replied and deleted; transient failures and unreadable messages are left
-/// on the queue (the latter reaching the dead-letter queue).
+/// done jobs are written, recorded in the image index, replied and deleted; transient failures and
+/// unreadable messages are left on the queue (the latter reaching the dead-letter queue). Each test has
+/// its own index table, where every job with an image is queued first, as the web tier does on upload.
 /// </summary>
 [Collection(AwsEmulatorCollection.Name)]
 public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsyncLifetime
 {
     private readonly IAmazonSQS _sqs = emulator.CreateSqsClient();
     private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
+    private readonly IAmazonDynamoDB _dynamoDb = emulator.CreateDynamoDbClient();
     private readonly StorageOptions _storage = new()
     {
         InputBucket = AwsEmulatorFixture.UniqueName("input"),
@@ -40,9 +45,13 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     private string _queueUrl = "";
     private string _deadLetterUrl = "";
     private string _replyUrl = "";
+    private string _indexTable = "";
+    private ImageIndex _index = null!;
 
     public async Task InitializeAsync()
     {
+        _indexTable = await IndexTable.CreateAsync(emulator.ServiceUrl, AwsEmulatorFixture.UniqueName("index"));
+        _index = IndexOn(_dynamoDb);
         await _s3.PutBucketAsync(_storage.InputBucket);
         await _s3.PutBucketAsync(_storage.ResultBucket);
         _deadLetterUrl = await _sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("dlq"));
@@ -69,10 +78,15 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         return Task.CompletedTask;
     }
 
-    private JobBatchProcessor Processor(StorageOptions? storage = null, IAmazonS3? s3 = null, WorkerOptions? worker = null, IMeterFactory? meters = null)
+    /// <summary>The test's index table (or <paramref name="table"/>) through <paramref name="dynamoDb"/>.</summary>
+    private ImageIndex IndexOn(IAmazonDynamoDB dynamoDb, string? table = null) =>
+        new(dynamoDb, Options.Create(new ImageIndexOptions { TableName = table ?? _indexTable }));
+
+    private JobBatchProcessor Processor(StorageOptions? storage = null, IAmazonS3? s3 = null, WorkerOptions? worker = null, IMeterFactory? meters = null,
+        ImageIndex? index = null)
     {
         meters ??= new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        return new JobBatchProcessor(_sqs, s3 ?? _s3, _model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
+        return new JobBatchProcessor(_sqs, s3 ?? _s3, index ?? _index, _model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
             Options.Create(storage ?? _storage), Options.Create(worker ?? new WorkerOptions()),
             LanePlan.For(worker ?? new WorkerOptions(), new ClassifierOptions(), Environment.ProcessorCount), new WorkerMetrics(meters),
             TimeProvider.System, NullLogger<JobBatchProcessor>.Instance);
@@ -90,8 +104,13 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
             SubmittedAt = DateTimeOffset.UtcNow,
             FileName = fileName,
         };
+        // As the web tier uploads: the input, then the image queued in the index, then the job. Without an image (its
+        // owner deleted it before a worker came), there is no index item either.
         if (image is not null)
+        {
             await _s3.PutObjectAsync(new PutObjectRequest { BucketName = job.Input.Bucket, Key = job.Input.Key, InputStream = new MemoryStream(image) });
+            Assert.True(await _index.AddAsync(IndexedImage.Queued(job, image.Length, Convert.ToHexStringLower(SHA256.HashData(image))), CancellationToken.None));
+        }
         await _sqs.SendMessageAsync(_queueUrl, ContractSerializer.Serialize(job), CancellationToken.None);
         return job;
     }
@@ -116,6 +135,25 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         {
             return null;
         }
+    }
+
+    private Task<IndexedImage?> IndexedAsync(RecognitionJob job) => _index.GetAsync(job.Owner, job.Id, CancellationToken.None);
+
+    /// <summary>The ids the index's pending list (what the stalled-job sweeper reads) holds.</summary>
+    private async Task<IReadOnlyList<string>> PendingAsync()
+    {
+        var ids = new List<string>();
+        await foreach (var image in _index.QueuedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None)) ids.Add(image.Id);
+        return ids;
+    }
+
+    /// <summary>The index holds the image as it was queued, with <paramref name="result"/> as its outcome.</summary>
+    private static void AssertRecorded(IndexedImage queued, RecognitionResult result, IndexedImage? indexed)
+    {
+        var expected = queued.CompletedWith(result);
+        Assert.NotNull(indexed);
+        Assert.Equal(expected with { Labels = [] }, indexed with { Labels = [] });
+        Assert.Equal(expected.Labels, indexed.Labels);
     }
 
     private async Task<(int Visible, int InFlight)> QueueDepthAsync(string url)
@@ -206,12 +244,13 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     [Theory]
     [InlineData(2)] // redelivered: an earlier delivery finished it but was never deleted
     [InlineData(1)] // a new message for a finished job: the web tier's sweeper queued it again
-    public async Task A_job_finished_before_keeps_its_result_and_is_replied_again(int delivery)
+    public async Task A_job_finished_before_keeps_its_result_records_it_in_the_index_and_is_replied_again(int delivery)
     {
         var expected = ExpectedLabel.Load()[7];
         var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+        var queued = await IndexedAsync(job);
         // An earlier delivery finished it (its result is stored, perhaps already read) but was never deleted:
-        // its worker died, or the delete was lost.
+        // its worker died, or the delete was lost, or the index could not be updated; the index still says queued.
         var earlier = ContractSerializer.Serialize(new RecognitionResult
         {
             Id = job.Id, Owner = job.Owner, Status = JobStatus.Succeeded, FileName = job.FileName,
@@ -232,6 +271,7 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
             Assert.Equal(earlier, await new StreamReader(stored.ResponseStream).ReadToEndAsync());
         var reply = Assert.Single(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1));
         Assert.Equal(earlier, reply.Body);
+        AssertRecorded(queued!, ContractSerializer.ParseResult(earlier), await IndexedAsync(job));
         Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
     }
 
@@ -332,6 +372,113 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     private async Task<IReadOnlyList<string>> ResultKeysAsync(RecognitionJob job) =>
         (await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _storage.ResultBucket, Prefix = StorageOptions.ResultKey(job.Owner, job.Id) }))
             .S3Objects?.Select(o => o.Key).ToArray() ?? [];
+
+    [Fact]
+    public async Task Each_outcome_is_recorded_in_the_index_and_the_image_leaves_the_pending_list()
+    {
+        var expected = ExpectedLabel.Load()[2];
+        var good = await EnqueueAsync(TestImage(expected.File), expected.File);
+        var corrupt = await EnqueueAsync([.. TestImage(expected.File).Take(600), .. new byte[3000]], "corrupt.jpg");
+        var queued = new[] { (await IndexedAsync(good))!, (await IndexedAsync(corrupt))! };
+        Assert.Equal(queued.Select(q => q.Id).Order(), (await PendingAsync()).Order());
+
+        await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(2), CancellationToken.None);
+
+        var goodResult = (await ResultAsync(good))!;
+        Assert.Equal(expected.Index, goodResult.Labels[0].Index);
+        AssertRecorded(queued[0], goodResult, await IndexedAsync(good));
+        var corruptResult = (await ResultAsync(corrupt))!;
+        Assert.Equal(JobStatus.Failed, corruptResult.Status);
+        Assert.NotNull(corruptResult.Reason);
+        AssertRecorded(queued[1], corruptResult, await IndexedAsync(corrupt));
+        Assert.Empty(await PendingAsync());
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    /// <summary>A connection closed before any answer: what a client sees of a service it cannot reach.</summary>
+    private static Task AbortConnectionAsync(HttpContext context)
+    {
+        context.Abort();
+        return Task.CompletedTask;
+    }
+
+    [Theory]
+    [InlineData("answering 500")]
+    [InlineData("unreachable")]
+    public async Task An_index_failing_for_a_while_leaves_the_message_until_a_retry_records_the_stored_result(string fault)
+    {
+        // Every DynamoDB call fails, past the SDK's own retries; S3 and SQS work.
+        await using var proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
+        proxy.Targets = AwsErrorResponses.IsDynamoDb;
+        proxy.ErrorResponse = fault == "unreachable" ? AbortConnectionAsync : AwsErrorResponses.WriteDynamoDbInternalServerErrorAsync;
+        proxy.Mode = FaultMode.Errors;
+        await using var throughProxy = AwsClients.For(proxy.Address);
+        var processor = Processor(index: IndexOn(throughProxy.GetRequiredService<IAmazonDynamoDB>()));
+        var expected = ExpectedLabel.Load()[6];
+        var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+        var queued = (await IndexedAsync(job))!;
+
+        var left = await processor.ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None);
+
+        // Left for a retry soon, not deleted; the result is safe in S3, the image still queued, and nobody has been
+        // answered yet (the reply comes once the outcome is listed).
+        Assert.Single(left);
+        Assert.True(proxy.Faulted > 0);
+        var stored = (await ResultAsync(job))!;
+        Assert.Equal(expected.Index, stored.Labels[0].Index);
+        Assert.Equal(JobStatus.Queued, (await IndexedAsync(job))!.Status);
+        Assert.Empty(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1));
+
+        // The fault clears; the job comes back (here after its visibility timeout), finds its result and records it.
+        proxy.Mode = FaultMode.PassThrough;
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        Assert.Empty(await processor.ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None));
+
+        Assert.Equal([StorageOptions.ResultKey(job.Owner, job.Id)], await ResultKeysAsync(job));
+        AssertRecorded(queued, stored, await IndexedAsync(job));
+        var reply = ContractSerializer.ParseResult(Assert.Single(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1)).Body);
+        Assert.Equal((job.Id, stored.CompletedAt), (reply.Id, reply.CompletedAt));
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task An_index_table_that_does_not_exist_refuses_the_job_which_returns_only_after_its_visibility_timeout()
+    {
+        var expected = ExpectedLabel.Load()[9];
+        var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+        var queued = (await IndexedAsync(job))!;
+
+        // The worker names a table that is not there (a lasting refusal, as a missing permission would be).
+        var absent = IndexOn(_dynamoDb, AwsEmulatorFixture.UniqueName("absent"));
+        Assert.Empty(await Processor(index: absent).ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None));
+        var stored = (await ResultAsync(job))!;
+        Assert.Empty(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1));
+
+        // Not deleted: it comes back after its visibility timeout (and would reach the dead-letter queue in the end);
+        // with the table there, it is finished.
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        Assert.Empty(await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None));
+        AssertRecorded(queued, stored, await IndexedAsync(job));
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task A_job_whose_image_was_deleted_meanwhile_does_not_bring_it_back_and_leaves_no_result()
+    {
+        var expected = ExpectedLabel.Load()[8];
+        var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+        // Its owner deletes the image while the job waits; the input is still there when the worker reads it.
+        Assert.True(await _index.DeleteAsync(job.Owner, job.Id, CancellationToken.None));
+
+        await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None);
+
+        Assert.Null(await IndexedAsync(job));
+        Assert.Empty(await ResultKeysAsync(job));
+        // A request still waiting for the job gets its answer.
+        var reply = ContractSerializer.ParseResult(Assert.Single(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1)).Body);
+        Assert.Equal((job.Id, JobStatus.Succeeded), (reply.Id, reply.Status));
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
 
     [Theory]
     [InlineData("one batch")]

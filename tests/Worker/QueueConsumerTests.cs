@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
+using ImageRec.Common.Index;
 using ImageRec.Tests.Infrastructure;
 using ImageRec.Tests.Infrastructure.Chaos;
 using ImageRec.Worker.Imaging;
@@ -27,6 +29,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
 {
     private readonly IAmazonSQS _sqs = emulator.CreateSqsClient();
     private readonly IAmazonS3 _s3 = emulator.CreateS3Client();
+    private readonly IAmazonDynamoDB _dynamoDb = emulator.CreateDynamoDbClient();
 
     [Fact]
     public async Task Two_lanes_split_each_receive_and_finish_every_job()
@@ -36,6 +39,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         await _s3.PutBucketAsync(storage.ResultBucket);
         var queueName = AwsEmulatorFixture.UniqueName("requests");
         var queueUrl = await _sqs.NewQueueAsync(queueName);
+        var index = await NewIndexAsync();
 
         var expected = ExpectedLabel.Load().Take(10).ToArray();
         var jobs = new List<(RecognitionJob Job, ExpectedLabel Expected)>();
@@ -47,7 +51,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
                 Id = id, Owner = "tester", FileName = e.File, SubmittedAt = DateTimeOffset.UtcNow,
                 Input = new ObjectLocation(storage.InputBucket, StorageOptions.InputKey("tester", id)),
             };
-            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = job.Input.Bucket, Key = job.Input.Key, FilePath = RepositoryPaths.SharedFile("testdata", "images", e.File) });
+            await UploadAsync(index, job, e.File);
             jobs.Add((job, e));
         }
         // All ten go in before the consumer starts, so its first receive can bring all of them.
@@ -60,7 +64,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         var workerOptions = new WorkerOptions { Lanes = 2, WaitTimeSeconds = 1 };
         var classifierOptions = RealModel;
         using var model = await LoadedModelAsync(classifierOptions);
-        using var consumer = Consumer(queueName, storage, workerOptions, classifierOptions, model, meters);
+        using var consumer = Consumer(queueName, storage, workerOptions, classifierOptions, model, meters, index: index);
 
         await consumer.StartAsync(CancellationToken.None);
         try
@@ -119,6 +123,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         await using var throughProxy = AwsClients.For(proxy.Address);
         var queueName = AwsEmulatorFixture.UniqueName("requests");
         var queueUrl = await _sqs.NewQueueAsync(queueName, new() { [QueueAttributeName.VisibilityTimeout] = "120" });
+        var index = await NewIndexAsync();
         var expected = ExpectedLabel.Load()[0];
         var id = Guid.CreateVersion7().ToString();
         var job = new RecognitionJob
@@ -126,7 +131,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
             Id = id, Owner = "tester", FileName = expected.File, SubmittedAt = DateTimeOffset.UtcNow,
             Input = new ObjectLocation(storage.InputBucket, StorageOptions.InputKey("tester", id)),
         };
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = job.Input.Bucket, Key = job.Input.Key, FilePath = RepositoryPaths.SharedFile("testdata", "images", expected.File) });
+        await UploadAsync(index, job, expected.File);
         await _sqs.SendMessageAsync(queueUrl, ContractSerializer.Serialize(job), CancellationToken.None);
 
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
@@ -136,7 +141,7 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         var workerOptions = new WorkerOptions { WaitTimeSeconds = 1, RetryBaseDelaySeconds = 2 };
         var classifierOptions = RealModel;
         using var model = await LoadedModelAsync(classifierOptions);
-        using var consumer = Consumer(queueName, storage, workerOptions, classifierOptions, model, meters, throughProxy.GetRequiredService<IAmazonS3>());
+        using var consumer = Consumer(queueName, storage, workerOptions, classifierOptions, model, meters, throughProxy.GetRequiredService<IAmazonS3>(), index: index);
         await consumer.StartAsync(CancellationToken.None);
         try
         {
@@ -210,12 +215,26 @@ public sealed class QueueConsumerTests(AwsEmulatorFixture emulator)
         return model;
     }
 
+    /// <summary>An index table of the test's own, in the emulator.</summary>
+    private async Task<ImageIndex> NewIndexAsync() =>
+        new(_dynamoDb, Options.Create(new ImageIndexOptions { TableName = await IndexTable.CreateAsync(emulator.ServiceUrl, AwsEmulatorFixture.UniqueName("index")) }));
+
+    /// <summary>What the web tier does before it queues a job: the test image <paramref name="file"/> stored as its input, and queued in the index.</summary>
+    private async Task UploadAsync(ImageIndex index, RecognitionJob job, string file)
+    {
+        var path = RepositoryPaths.SharedFile("testdata", "images", file);
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = job.Input.Bucket, Key = job.Input.Key, FilePath = path });
+        await index.AddAsync(IndexedImage.Queued(job, new FileInfo(path).Length, contentSha256: null), CancellationToken.None);
+    }
+
+    /// <summary>A consumer; without <paramref name="index"/>, one on a table the emulator does not have (for tests that finish no job).</summary>
     private QueueConsumer Consumer(string queueName, StorageOptions storage, WorkerOptions workerOptions, ClassifierOptions classifierOptions,
-        ModelHost model, IMeterFactory meters, IAmazonS3? s3 = null, IAmazonSQS? sqs = null)
+        ModelHost model, IMeterFactory meters, IAmazonS3? s3 = null, IAmazonSQS? sqs = null, ImageIndex? index = null)
     {
         sqs ??= _sqs;
+        index ??= new ImageIndex(_dynamoDb, Options.Create(new ImageIndexOptions()));
         var lanes = LanePlan.For(workerOptions, classifierOptions, processorCount: 2);
-        var processor = new JobBatchProcessor(sqs, s3 ?? _s3, model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
+        var processor = new JobBatchProcessor(sqs, s3 ?? _s3, index, model, new ImagePreparer(new ImageDecoder()), new TensorBatchPool(10),
             Options.Create(storage), Options.Create(workerOptions), lanes, new WorkerMetrics(meters), TimeProvider.System,
             NullLogger<JobBatchProcessor>.Instance);
         return new QueueConsumer(sqs, new MessageBatcher(sqs, Options.Create(workerOptions)), processor, lanes,

@@ -11,6 +11,7 @@ using ImageRec.Common.Aws.S3;
 using ImageRec.Common.Aws.Sqs;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
+using ImageRec.Common.Index;
 using ImageRec.Common.Observability;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
@@ -21,20 +22,27 @@ namespace ImageRec.Worker.Processing;
 
 /// <summary>
 /// Processes one ReceiveMessage batch: download every input, decode and preprocess them in parallel
-/// into one tensor batch, run the model once, write each result to S3, reply, and delete the
-/// messages that are done.
+/// into one tensor batch, run the model once, write each result to S3, record it in the image index,
+/// reply, and delete the messages that are done.
 ///
 /// What happens to a message depends on what went wrong, so that no job is lost or stuck:
 /// - done (succeeded, or failed for a reason that retrying cannot fix: a corrupt image, a missing
-///   input): result written, reply sent, message deleted;
-/// - transient (S3/SQS errors that usually pass, <see cref="TransientAwsErrors"/>): message not deleted and
-///   returned to the caller, which lets it come back after a short backoff (<see cref="RetryBackoff"/>);
-/// - unreadable message (not a job we understand), or an S3 error that retrying soon cannot fix (a refused
-///   permission, a missing bucket): left alone, so it comes back after its visibility timeout and the
-///   queue's redrive policy moves it to the dead-letter queue after maxReceiveCount attempts.
+///   input): result written, outcome recorded in the index, reply sent, message deleted;
+/// - transient (S3/SQS/DynamoDB errors that usually pass, <see cref="TransientAwsErrors"/>): message not deleted
+///   and returned to the caller, which lets it come back after a short backoff (<see cref="RetryBackoff"/>);
+/// - unreadable message (not a job we understand, or a stored result we cannot read), or an S3 or index error
+///   that retrying soon cannot fix (a refused permission, a missing bucket or table): left alone, so it comes
+///   back after its visibility timeout and the queue's redrive policy moves it to the dead-letter queue after
+///   maxReceiveCount attempts.
 /// Results are written before the message is deleted, so a job can come back after it was finished
 /// (its delete was lost, or its worker died before deleting). A redelivered job whose result exists is
 /// not run again: the stored result stands (a user may have read it already) and is replied again.
+/// The index (<see cref="ImageIndex"/>) is updated after the result is stored and before the reply and the delete:
+/// a job whose index update failed comes back, finds its stored result and records that, so the owner's list
+/// never keeps a finished image queued; and whoever gets the reply finds the outcome in the list. Recording is
+/// conditional (only a queued image takes an outcome), so doing it again is harmless. A missing input records
+/// nothing (its image, index item included, is gone). An image deleted while its job ran is not brought back,
+/// and its stored result is deleted.
 /// A job can also arrive twice as two messages (a SendMessage the SDK retried after a lost answer, the web
 /// tier's sweeper): two copies in one batch run once, and results are written create-only, so of two copies
 /// run by two workers at once the first result stays and only its writer replies.
@@ -42,6 +50,7 @@ namespace ImageRec.Worker.Processing;
 public sealed class JobBatchProcessor(
     IAmazonSQS sqs,
     IAmazonS3 s3,
+    ImageIndex index,
     ModelHost model,
     ImagePreparer preparer,
     TensorBatchPool tensors,
@@ -53,6 +62,9 @@ public sealed class JobBatchProcessor(
     ILogger<JobBatchProcessor> logger)
 {
     private enum Outcome { Pending, Prepared, Done, Retry, Unreadable, Refused }
+
+    /// <summary>A job's result: the document stored in S3 and replied, and what it says (what the index records).</summary>
+    private sealed record ResultDocument(RecognitionResult Result, string Json);
 
     private sealed class WorkItem(Message message)
     {
@@ -67,17 +79,17 @@ public sealed class JobBatchProcessor(
         public double DecodeMs;
         public LabelScore[] Labels = [];
         public Activity? Span;
-        /// <summary>The input is gone (deleted by its owner): reply, but write no result that would outlive it.</summary>
+        /// <summary>The input is gone (deleted by its owner, index item and all): reply, but write no result that would outlive it and record nothing.</summary>
         public bool InputGone;
         /// <summary>The result an earlier delivery of this job wrote, when there is one.</summary>
-        public string? EarlierResult;
+        public ResultDocument? EarlierResult;
         /// <summary>Another message of the same batch carries the same job, and runs it: this one is only deleted.</summary>
         public bool Duplicate;
     }
 
     /// <summary>
     /// Processes <paramref name="messages"/>; the caller keeps them invisible meanwhile (<see cref="VisibilityHeartbeat"/>).
-    /// Returns the messages left for another attempt after a transient S3/SQS error.
+    /// Returns the messages left for another attempt after a transient S3/SQS/DynamoDB error.
     /// </summary>
     public async Task<IReadOnlyList<Message>> ProcessAsync(string queueUrl, IReadOnlyList<Message> messages, CancellationToken cancellationToken)
     {
@@ -103,7 +115,7 @@ public sealed class JobBatchProcessor(
 
             await Parallel.ForEachAsync(items.Where(i => i.Outcome is Outcome.Done && !i.Duplicate),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
-                (item, ct) => PublishAsync(queueUrl, item, inferenceMs, ct));
+                (item, ct) => PublishAsync(item, inferenceMs, ct));
 
             await DeleteDoneAsync(queueUrl, items, cancellationToken);
             return items.Where(i => i.Outcome == Outcome.Retry).Select(i => i.Message).ToArray();
@@ -169,13 +181,21 @@ public sealed class JobBatchProcessor(
         {
             using var response = await s3.GetObjectAsync(storage.Value.ResultBucket, StorageOptions.ResultKey(job.Owner, job.Id), cancellationToken);
             using var reader = new StreamReader(response.ResponseStream);
-            item.EarlierResult = await reader.ReadToEndAsync(cancellationToken);
+            var json = await reader.ReadToEndAsync(cancellationToken);
+            item.EarlierResult = new ResultDocument(ContractSerializer.ParseResult(json), json);
             item.Outcome = Outcome.Done;
             logger.LogInformation("Job {JobId} came back after it was finished; keeping its result", job.Id);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             // Never finished: run it.
+        }
+        catch (JsonException e)
+        {
+            // Its outcome cannot be recorded, and running the job again would not replace it (results are create-only).
+            item.Outcome = Outcome.Unreadable;
+            logger.LogError("Job {JobId}: its stored result is not one this worker understands ({Reason}); leaving the message for the dead-letter queue",
+                job.Id, e.Message);
         }
         catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
@@ -274,14 +294,23 @@ public sealed class JobBatchProcessor(
         }
     }
 
-    private async ValueTask PublishAsync(string queueUrl, WorkItem item, double inferenceMs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the job's result (or takes the one an earlier delivery stored), records it in the index, then replies:
+    /// in that order, so the reply's reader finds the outcome in the owner's list. A step that fails stops the job
+    /// there; its message stays, and its next delivery finds the stored result and goes on from it.
+    /// </summary>
+    private async ValueTask PublishAsync(WorkItem item, double inferenceMs, CancellationToken cancellationToken)
+    {
+        var document = item.EarlierResult ?? await StoreNewResultAsync(item, inferenceMs, cancellationToken);
+        if (document is null) return;
+        if (!item.InputGone && !await RecordAsync(item, document.Result, cancellationToken)) return;
+        await ReplyAsync(item.Job!, document.Json, cancellationToken);
+    }
+
+    /// <summary>Writes this run's result (none for a missing input); null when this copy must not go on.</summary>
+    private async Task<ResultDocument?> StoreNewResultAsync(WorkItem item, double inferenceMs, CancellationToken cancellationToken)
     {
         var job = item.Job!;
-        if (item.EarlierResult is { } earlier)
-        {
-            await ReplyAsync(job, earlier, cancellationToken);
-            return;
-        }
         var result = new RecognitionResult
         {
             Id = job.Id,
@@ -301,7 +330,7 @@ public sealed class JobBatchProcessor(
         try
         {
             // Create-only: a result another copy of the job stored first stands (its user may have read it), and
-            // that copy's worker replies with it.
+            // that copy's worker records and replies with it.
             var written = item.InputGone ? CreateOnlyPutResult.Created : await s3.PutIfAbsentAsync(new PutObjectRequest
             {
                 BucketName = storage.Value.ResultBucket,
@@ -312,23 +341,62 @@ public sealed class JobBatchProcessor(
             if (written == CreateOnlyPutResult.AlreadyExists)
             {
                 logger.LogInformation("Job {JobId} was finished by another copy of it meanwhile; keeping that result", job.Id);
-                return;
+                return null;
             }
             // Another copy's write is in progress: this copy comes back shortly and finds its result.
             if (written == CreateOnlyPutResult.Conflict)
             {
                 Retry(item, "write-result", new IOException("another write of the result was in progress"));
-                return;
+                return null;
             }
         }
         catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
             StorageFailed(item, "write-result", e, cancellationToken);
-            return;
+            return null;
         }
 
         metrics.JobsCompleted.Add(1, new KeyValuePair<string, object?>("status", result.Status == JobStatus.Succeeded ? "succeeded" : "failed"));
-        await ReplyAsync(job, json, cancellationToken);
+        return new ResultDocument(result, json);
+    }
+
+    /// <summary>Records the stored result in the index; false when the message must stay (the index failed).</summary>
+    private async Task<bool> RecordAsync(WorkItem item, RecognitionResult result, CancellationToken cancellationToken)
+    {
+        IndexCompletion completion;
+        try
+        {
+            completion = await index.CompleteAsync(result, cancellationToken);
+        }
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+        {
+            StorageFailed(item, "index", e, cancellationToken);
+            return false;
+        }
+        item.Span?.SetTag("imagerec.index.completion", completion.ToString());
+        // Still replied: a request waiting for this job gets its answer rather than a timeout, and the image's
+        // absence from then on (404, not listed) is its owner's own doing.
+        if (completion == IndexCompletion.ImageGone) await DeleteOrphanResultAsync(result, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The owner deleted the image while its job ran: the result stored for it would outlive it. Best effort: a
+    /// result left behind is unlisted (the index has no item for it), only stored.
+    /// </summary>
+    private async Task DeleteOrphanResultAsync(RecognitionResult result, CancellationToken cancellationToken)
+    {
+        var key = StorageOptions.ResultKey(result.Owner, result.Id);
+        logger.LogInformation("Image {JobId} was deleted while its job ran; deleting its result {ResultKey}", result.Id, key);
+        try
+        {
+            await s3.DeleteObjectAsync(storage.Value.ResultBucket, key, cancellationToken);
+        }
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+        {
+            logger.LogWarning("The result {ResultKey} of deleted image {JobId} could not be deleted ({Code}); it stays, unlisted",
+                key, result.Id, AwsCallFailures.Code(e));
+        }
     }
 
     private async Task ReplyAsync(RecognitionJob job, string json, CancellationToken cancellationToken)
@@ -351,7 +419,7 @@ public sealed class JobBatchProcessor(
     {
         var done = items.Where(i => i.Outcome == Outcome.Done).Select(i => i.Message.ReceiptHandle).ToArray();
         if (done.Length == 0) return;
-        // Not deleted means redelivered: the job runs again and overwrites its result with an equal one.
+        // Not deleted means redelivered: the job finds its stored result, records it (again) and replies with it.
         try
         {
             var notDeleted = await sqs.DeleteMessagesAsync(queueUrl, done, cancellationToken);
@@ -376,14 +444,14 @@ public sealed class JobBatchProcessor(
         logger.LogWarning("Job {JobId} failed ({Reason}): {Error}", item.Job?.Id, reason, error);
     }
 
-    /// <summary>An S3 call of <paramref name="stage"/> failed: retried soon when that may help, else refused.</summary>
+    /// <summary>An S3 or index call of <paramref name="stage"/> failed: retried soon when that may help, else refused.</summary>
     private void StorageFailed(WorkItem item, string stage, Exception e, CancellationToken cancellationToken)
     {
         if (TransientAwsErrors.IsTransient(e, cancellationToken)) Retry(item, stage, e);
         else Refuse(item, stage, e);
     }
 
-    /// <summary>An S3 error retrying soon cannot fix: the message returns after its visibility timeout, and goes to the dead-letter queue in the end.</summary>
+    /// <summary>An S3 or index error retrying soon cannot fix: the message returns after its visibility timeout, and goes to the dead-letter queue in the end.</summary>
     private void Refuse(WorkItem item, string stage, Exception e)
     {
         item.Outcome = Outcome.Refused;

@@ -26,7 +26,7 @@ public sealed class WorkerMetrics
         BatchSize = meter.CreateHistogram<int>("imagerec_worker_batch_size", description: "Images per model run.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 10, 16, 32] });
         InFlight = meter.CreateUpDownCounter<int>("imagerec_worker_in_flight", description: "Jobs received and not yet finished.");
-        TransientErrors = meter.CreateCounter<long>("imagerec_worker_transient_errors", description: "Jobs left for redelivery after a transient S3/SQS error, by stage.");
+        TransientErrors = meter.CreateCounter<long>("imagerec_worker_transient_errors", description: "Jobs left for redelivery after a transient S3/SQS/DynamoDB error, by stage.");
         Redelivered = meter.CreateCounter<long>("imagerec_worker_jobs_redelivered", description: "Jobs received again because an earlier receive did not finish them (a worker crashed, or an S3/SQS error left them).");
     }
 }

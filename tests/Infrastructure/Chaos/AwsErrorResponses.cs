@@ -9,7 +9,8 @@ namespace ImageRec.Tests.Infrastructure.Chaos;
 /// their real error paths: SQS's and DynamoDB's JSON protocol errors (<c>__type</c>, <c>message</c>, <c>x-amzn-query-error</c>;
 /// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html) and S3's
 /// XML <c>SlowDown</c> (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html); S3's 409 to a
-/// conditional write that raced another write; and lasting refusals (403 AccessDenied from either, S3's 501).
+/// conditional write that raced another write; DynamoDB's 500; and lasting refusals (403 AccessDenied from SQS or
+/// S3, DynamoDB's 400 AccessDeniedException, S3's 501).
 /// </summary>
 public static class AwsErrorResponses
 {
@@ -39,6 +40,14 @@ public static class AwsErrorResponses
             s3: ("AccessDenied", "Access Denied"),
             sqs: ("com.amazon.coral.service#AccessDeniedException", "AccessDenied;Sender",
                 "User: arn:aws:sts::000000000000:assumed-role/imagerec/fault-proxy is not authorized to perform this action (injected by the fault proxy)."));
+
+    /// <summary>
+    /// DynamoDB's 500 InternalServerError, a fault on its side that usually passes, in its JSON protocol
+    /// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html).
+    /// </summary>
+    public static Task WriteDynamoDbInternalServerErrorAsync(HttpContext context) =>
+        WriteJsonErrorAsync(context, StatusCodes.Status500InternalServerError, "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            "Internal server error (injected by the fault proxy)");
 
     /// <summary>
     /// S3's 501 NotImplemented, what a store without conditional writes answers a PUT with <c>If-None-Match</c>
