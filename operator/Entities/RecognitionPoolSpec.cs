@@ -10,7 +10,7 @@ public sealed class RecognitionPoolSpec
     [Required, Description("The SQS queue the workers take jobs from; its depth drives scaling.")]
     public QueueSpec Queue { get; set; } = new();
 
-    [Required, Description("Buckets the workers read inputs from and write results to.")]
+    [Required, Description("Buckets the workers read inputs from and write results to, and the image index they record outcomes in.")]
     public StorageSpec Storage { get; set; } = new();
 
     [Required, Description("The ONNX classifier the workers run.")]
@@ -45,6 +45,13 @@ public sealed class StorageSpec
 
     [Required, MinLength(3), Description("Bucket the workers write results to ({owner}/{id}.json).")]
     public string ResultBucket { get; set; } = "";
+
+    [DefaultValue(DefaultIndexTable), Pattern("^[A-Za-z0-9_.-]{3,255}$"),
+     Description("DynamoDB table of the image index (the web tier's), where the workers record each job's outcome; created from deploy/eks/image-index-table.json.")]
+    public string IndexTable { get; set; } = DefaultIndexTable;
+
+    /// <summary>The table's default name, the same as the services' (<c>Index:TableName</c>) and the chart's (<c>index.tableName</c>).</summary>
+    public const string DefaultIndexTable = "imagerec-images";
 }
 
 public sealed class ModelSpec

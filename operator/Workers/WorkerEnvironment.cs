@@ -20,6 +20,7 @@ public static class WorkerEnvironment
             new("Queue__RequestQueue", spec.Queue.Url),
             new("Storage__InputBucket", spec.Storage.InputBucket),
             new("Storage__ResultBucket", spec.Storage.ResultBucket),
+            new("Index__TableName", spec.Storage.IndexTable),
             new("Model__Uri", spec.Model.Uri),
             new("Model__LabelsUri", spec.Model.LabelsUri),
             new("Model__ExecutionProvider", gpu ? "cuda" : "cpu"),

@@ -46,6 +46,9 @@ public class ChartNotesTests
         var notes = RenderNotes(helm);
         Assert.Contains("rollout status deployment/imagerec-image-recognition-webtier", notes);
         Assert.Contains("kind: RecognitionPool", notes);
+        Assert.Contains("aws dynamodb create-table --region us-east-1 --cli-input-json \"$(INDEX_TABLE=imagerec-images envsubst '${INDEX_TABLE}' < deploy/eks/image-index-table.json)\"", notes);
+        Assert.Contains("aws dynamodb wait table-exists --region us-east-1 --table-name imagerec-images", notes);
+        Assert.Contains("indexTable: imagerec-images", notes);
         Assert.Contains("port-forward service/imagerec-image-recognition-webtier 8080:80", notes);
         Assert.Contains("curl -F image=@cat.jpg 'http://127.0.0.1:8080/v1/images?wait=10'", notes);
         Assert.Contains("Sign-in is off (auth.mode=none)", notes);
@@ -64,6 +67,16 @@ public class ChartNotesTests
         Assert.Contains("port-forward service/imagerec-image-recognition-webtier 8080:80", notes);
         Assert.Contains("get rpool gpu -w", notes);
         Assert.DoesNotContain("roleArn is empty", notes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public void Notes_create_the_named_table_where_the_services_look_for_it(int helm)
+    {
+        var notes = RenderNotes(helm, "index.tableName=team-a.images", "aws.region=eu-west-1", "aws.serviceUrl=http://emulator:4566");
+        Assert.Contains("DynamoDB table \"team-a.images\"", notes);
+        Assert.Contains("aws dynamodb create-table --region eu-west-1 --endpoint-url http://emulator:4566 --cli-input-json \"$(INDEX_TABLE=team-a.images envsubst", notes);
+        Assert.Contains("aws dynamodb wait table-exists --region eu-west-1 --endpoint-url http://emulator:4566 --table-name team-a.images", notes);
     }
 
     [Theory]

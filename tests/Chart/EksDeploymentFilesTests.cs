@@ -5,7 +5,10 @@ using ImageRec.Tests.Infrastructure;
 
 namespace ImageRec.Tests.Chart;
 
-/// <summary>deploy/eks: two node groups (GPU tainted), IAM policies that are least privilege and hold no account ids.</summary>
+/// <summary>
+/// deploy/eks: two node groups (GPU tainted), IAM policies that are least privilege and hold no account ids (DynamoDB on
+/// the image index table alone), the table's CreateTable input, and a README that documents every placeholder.
+/// </summary>
 public partial class EksDeploymentFilesTests
 {
     private static string Eks(params string[] parts) => Path.Combine([RepositoryPaths.Root, "deploy", "eks", .. parts]);
@@ -26,8 +29,10 @@ public partial class EksDeploymentFilesTests
 
     public static TheoryData<string, string[]> Policies() => new()
     {
-        { "webtier-policy.json", ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket", "sqs:SendMessage", "sqs:GetQueueUrl", "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage"] },
-        { "worker-policy.json", ["s3:GetObject", "s3:PutObject", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"] },
+        { "webtier-policy.json", ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket", "sqs:SendMessage", "sqs:GetQueueUrl", "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+            "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Query"] },
+        { "worker-policy.json", ["s3:GetObject", "s3:PutObject", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage",
+            "dynamodb:UpdateItem", "dynamodb:GetItem"] },
         { "operator-policy.json", ["sqs:GetQueueAttributes"] },
     };
 
@@ -60,6 +65,108 @@ public partial class EksDeploymentFilesTests
         Assert.Contains($":{prefix}*\"", File.ReadAllText(Eks("iam", "worker-policy.json")));
     }
 
+    private const string IndexTable = "arn:aws:dynamodb:${AWS_REGION}:${AWS_ACCOUNT_ID}:table/${INDEX_TABLE}";
+
+    /// <summary>(actions, resource) of each statement of a policy.</summary>
+    private static IEnumerable<(string[] Actions, string Resource)> Statements(string file) =>
+        JsonNode.Parse(File.ReadAllText(Eks("iam", file)))!["Statement"]!.AsArray().Select(statement => (
+            statement!["Action"] is JsonArray list ? list.Select(a => (string)a!).ToArray() : [(string)statement["Action"]!],
+            (string)statement["Resource"]!));
+
+    /// <summary>The DynamoDB actions a policy allows, each with the resources it allows them on.</summary>
+    private static Dictionary<string, string[]> DynamoDbGrants(string file) =>
+        Statements(file).SelectMany(s => s.Actions.Where(a => a.StartsWith("dynamodb:")).Select(a => (Action: a, s.Resource)))
+            .GroupBy(g => g.Action).ToDictionary(g => g.Key, g => g.Select(x => x.Resource).Order().ToArray());
+
+    [Theory]
+    [InlineData("webtier-policy.json")]
+    [InlineData("worker-policy.json")]
+    [InlineData("operator-policy.json")]
+    public void DynamoDB_statements_name_only_the_index_table_and_its_indexes(string file)
+    {
+        var resources = Statements(file).Where(s => s.Actions.Any(a => a.StartsWith("dynamodb:"))).Select(s => s.Resource);
+        Assert.All(resources, r => Assert.Contains(r, new[] { IndexTable, IndexTable + "/index/*" }));
+        Assert.All(Statements(file), s => Assert.True(!s.Resource.StartsWith("arn:aws:dynamodb:") || s.Actions.All(a => a.StartsWith("dynamodb:")),
+            $"{file}: a DynamoDB resource with non-DynamoDB actions"));
+    }
+
+    [Fact]
+    public void The_web_tier_writes_and_reads_items_on_the_table_and_queries_only_its_indexes()
+    {
+        var grants = DynamoDbGrants("webtier-policy.json");
+        foreach (var action in new[] { "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem" })
+            Assert.Equal([IndexTable], grants[action]);
+        // Every listing and the sweeper query an index (newest-first, by-label, pending), never the table itself.
+        Assert.Equal([IndexTable + "/index/*"], grants["dynamodb:Query"]);
+    }
+
+    [Fact]
+    public void The_worker_only_records_outcomes_and_the_operator_never_touches_the_index()
+    {
+        var worker = DynamoDbGrants("worker-policy.json");
+        Assert.Equal(["dynamodb:GetItem", "dynamodb:UpdateItem"], worker.Keys.Order());
+        Assert.All(worker.Values, resources => Assert.Equal([IndexTable], resources));
+        Assert.Empty(DynamoDbGrants("operator-policy.json"));
+    }
+
+    [Fact]
+    public void Every_placeholder_of_the_deployment_files_is_documented_in_the_README()
+    {
+        var readme = File.ReadAllText(Eks("README.md"));
+        var files = Directory.GetFiles(Eks("iam"), "*.json").Append(Eks("image-index-table.json"));
+        var placeholders = files.SelectMany(f => Placeholder().Matches(File.ReadAllText(f)).Select(m => m.Value)).Distinct().ToList();
+        Assert.Contains("${INDEX_TABLE}", placeholders);
+        Assert.All(placeholders, p => Assert.Contains($"`{p}`", readme));
+    }
+
+    [Fact]
+    public void The_table_definition_is_CreateTable_input_with_on_demand_billing()
+    {
+        var table = JsonNode.Parse(File.ReadAllText(Eks("image-index-table.json")))!.AsObject();
+        string[] members = ["TableName", "BillingMode", "AttributeDefinitions", "KeySchema", "LocalSecondaryIndexes", "GlobalSecondaryIndexes",
+            "ProvisionedThroughput", "StreamSpecification", "SSESpecification", "Tags", "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput"];
+        Assert.All(table.Select(p => p.Key), k => Assert.Contains(k, members));
+        Assert.Equal("${INDEX_TABLE}", (string?)table["TableName"]);
+        Assert.Equal("PAY_PER_REQUEST", (string?)table["BillingMode"]);
+        Assert.DoesNotContain("ProvisionedThroughput", File.ReadAllText(Eks("image-index-table.json")));
+
+        string[] Keys(JsonNode schemaOwner, string type) =>
+            schemaOwner["KeySchema"]!.AsArray().Where(k => (string?)k!["KeyType"] == type).Select(k => (string)k!["AttributeName"]!).ToArray();
+        var locals = table["LocalSecondaryIndexes"]?.AsArray().Select(i => i!).ToList() ?? [];
+        var globals = table["GlobalSecondaryIndexes"]?.AsArray().Select(i => i!).ToList() ?? [];
+        var keyed = new[] { (JsonNode)table }.Concat(locals).Concat(globals).ToList();
+        Assert.All(keyed, k => Assert.Single(Keys(k, "HASH")));
+        Assert.All(keyed, k => Assert.True(Keys(k, "RANGE").Length <= 1));
+        // DynamoDB refuses an attribute definition no key uses, and a key without a definition.
+        var defined = table["AttributeDefinitions"]!.AsArray().ToDictionary(a => (string)a!["AttributeName"]!, a => (string)a!["AttributeType"]!);
+        Assert.All(defined.Values, t => Assert.Contains(t, new[] { "S", "N", "B" }));
+        Assert.Equal(defined.Keys.Order(), keyed.SelectMany(k => Keys(k, "HASH").Concat(Keys(k, "RANGE"))).Distinct().Order());
+        // A local index shares the table's partition key and needs a sort key; at most 5 local and 20 global indexes.
+        Assert.All(locals, l => Assert.Equal(Keys(table, "HASH"), Keys(l, "HASH")));
+        Assert.All(locals, l => Assert.Single(Keys(l, "RANGE")));
+        Assert.True(locals.Count <= 5 && globals.Count <= 20);
+        Assert.Equal(locals.Count + globals.Count, locals.Concat(globals).Select(i => (string)i["IndexName"]!).Distinct().Count());
+        foreach (var index in locals.Concat(globals))
+        {
+            var projection = index["Projection"]!;
+            Assert.Contains((string?)projection["ProjectionType"], new[] { "ALL", "KEYS_ONLY", "INCLUDE" });
+            Assert.Equal((string?)projection["ProjectionType"] == "INCLUDE", projection["NonKeyAttributes"] is JsonArray { Count: > 0 });
+            Assert.Null(index["ProvisionedThroughput"]);
+        }
+    }
+
+    [Fact]
+    public void The_README_creates_the_table_with_the_name_substituted_and_waits_for_it()
+    {
+        var readme = File.ReadAllText(Eks("README.md"));
+        Assert.Contains("--cli-input-json \"$(envsubst '${INDEX_TABLE}' < deploy/eks/image-index-table.json)\"", readme);
+        Assert.Contains("aws dynamodb wait table-exists", readme);
+        Assert.DoesNotContain("--cli-input-json file://", readme);
+    }
+
     [GeneratedRegex(@"\b\d{12}\b")]
     private static partial Regex AccountId();
+
+    [GeneratedRegex(@"\$\{[A-Z_]+\}")]
+    private static partial Regex Placeholder();
 }

@@ -17,7 +17,7 @@ public class RecognitionPoolCrdTests
         metadata: { name: cpu, namespace: imagerec }
         spec:
           queue: { url: "https://sqs.us-east-1.amazonaws.com/000000000000/imagerec-requests", region: us-east-1 }
-          storage: { inputBucket: imagerec-input, resultBucket: imagerec-results }
+          storage: { inputBucket: imagerec-input, resultBucket: imagerec-results, indexTable: imagerec-images }
           model:
             uri: s3://imagerec-models/mobilenetv2-12-int8.onnx
             labelsUri: s3://imagerec-models/imagenet_classes.txt
@@ -89,6 +89,10 @@ public class RecognitionPoolCrdTests
         { "countInFlight: true", "countInFlight: sometimes", "countInFlight" },
         { "  queue: { url: \"https://sqs.us-east-1.amazonaws.com/000000000000/imagerec-requests\", region: us-east-1 }\n", "", "queue" },
         { "batchSize: 8", "batchSize: 8\n    replicas: 3", "replicas" },
+        { "indexTable: imagerec-images", "indexTable: ab", "indexTable" },
+        { "indexTable: imagerec-images", "indexTable: \"images table\"", "indexTable" },
+        { "indexTable: imagerec-images", "indexTable: images/v2", "indexTable" },
+        { "indexTable: imagerec-images", $"indexTable: {new string('t', 256)}", "indexTable" },
     };
 
     [Theory]

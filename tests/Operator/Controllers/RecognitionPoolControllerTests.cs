@@ -43,6 +43,9 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
         Assert.Equal("/readyz", container.ReadinessProbe!.HttpGet!.Path);
         var env = container.Env!.Where(e => e.Value is not null).ToDictionary(e => e.Name!, e => e.Value!);
         Assert.Equal("https://sqs.us-east-1.amazonaws.com/123456789012/photos", env["Queue__RequestQueue"]);
+        Assert.Equal(("in-bucket", "out-bucket"), (env["Storage__InputBucket"], env["Storage__ResultBucket"]));
+        // The pool names no index table: the CRD's default.
+        Assert.Equal("imagerec-images", env["Index__TableName"]);
         Assert.Equal("s3://models/m.onnx", env["Model__Uri"]);
         Assert.Equal("cpu", env["Model__ExecutionProvider"]);
         Assert.Equal("photos-worker", pod.ServiceAccountName);
