@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole system on the throwaway cluster at $KUBECONFIG: SQS/S3 emulator (fauxqs on node:22) in the
-# cluster, the chart installed with our images (already present in the cluster, tag $IMAGE_TAG), a
+# The whole system on the throwaway cluster at $KUBECONFIG: the AWS emulator in the cluster (eng/emulator/server.mjs:
+# fauxqs for SQS/S3 and dynalite for DynamoDB on node:22, from a ConfigMap) with the image index table, the chart installed with our images (already present in the cluster, tag $IMAGE_TAG), a
 # RecognitionPool applied, its workers ready, one upload classified by `helm test`. The cluster is made,
 # fed the images and thrown away by tests/Chart/K3sEndToEndTests.cs (Testcontainers.K3s), which runs this;
 # `make e2e-k3s` runs that test. Needs kubectl; Helm comes from .deps (make deps).
@@ -19,7 +19,8 @@ command -v kubectl >/dev/null || { echo "e2e-chart: kubectl is not installed" >&
 
 kubectl create namespace $ns
 
-echo "e2e-chart: starting the SQS/S3 emulator"
+echo "e2e-chart: starting the AWS emulator (fauxqs, dynalite)"
+kubectl -n $ns create configmap emulator --from-file=eng/emulator/server.mjs --from-file=eng/emulator/conditional-writes.mjs
 kubectl -n $ns apply -f - <<'YAML'
 apiVersion: apps/v1
 kind: Deployment
@@ -30,12 +31,15 @@ spec:
     metadata: { labels: { app: emulator } }
     spec:
       containers:
-        - name: fauxqs
+        - name: emulator
           image: node:22-slim
-          command: ["npx", "-y", "fauxqs@2.4.1"]
-          env: [{ name: FAUXQS_PORT, value: "4566" }, { name: FAUXQS_HOST, value: emulator }, { name: FAUXQS_DEFAULT_REGION, value: us-east-1 }]
+          workingDir: /tmp/emulator
+          command: ["sh", "-c", "npm install --no-audit --no-fund fauxqs@2.4.1 dynalite@4.0.0 >/dev/null && exec node --no-warnings /emulator/server.mjs 4566"]
+          env: [{ name: EMULATOR_HOST, value: 0.0.0.0 }, { name: EMULATOR_MODULES, value: /tmp/emulator/node_modules }]
+          volumeMounts: [{ name: scripts, mountPath: /emulator }]
           ports: [{ containerPort: 4566 }]
           readinessProbe: { tcpSocket: { port: 4566 }, periodSeconds: 2 }
+      volumes: [{ name: scripts, configMap: { name: emulator } }]
 ---
 apiVersion: v1
 kind: Service
@@ -45,13 +49,18 @@ YAML
 kubectl -n $ns rollout status deployment/emulator --timeout=180s
 
 endpoint=http://emulator.$ns.svc:4566
-echo "e2e-chart: creating the queue and buckets, uploading the model"
+echo "e2e-chart: creating the queue, buckets and index table, uploading the model"
 kubectl -n $ns port-forward service/emulator 14566:4566 >/dev/null 2>&1 & pf=$!
 trap 'kill $pf 2>/dev/null || true' EXIT
 sleep 3
 sqs() { curl -sf -X POST http://127.0.0.1:14566/ -H "X-Amz-Target: AmazonSQS.$1" -H 'Content-Type: application/x-amz-json-1.0' -d "$2"; }
 sqs CreateQueue '{"QueueName":"imagerec-requests"}' >/dev/null
 for b in imagerec-input imagerec-results imagerec-models; do curl -sf -X PUT http://127.0.0.1:14566/$b >/dev/null; done
+# The table as deploy/eks creates it; dynalite wants a signed-looking request and checks no signature.
+sed 's|${INDEX_TABLE}|imagerec-images|' deploy/eks/image-index-table.json | curl -sf -X POST http://127.0.0.1:14566/ \
+  -H 'X-Amz-Target: DynamoDB_20120810.CreateTable' -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Date: 20260101T000000Z' \
+  -H 'Authorization: AWS4-HMAC-SHA256 Credential=e2e/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0' \
+  --data-binary @- >/dev/null
 curl -sf -X PUT --data-binary @"$model/mobilenetv2-12-int8.onnx" -H 'Content-Type: application/octet-stream' http://127.0.0.1:14566/imagerec-models/mobilenetv2-12-int8.onnx >/dev/null
 curl -sf -X PUT --data-binary @"$model/imagenet_classes.txt" http://127.0.0.1:14566/imagerec-models/imagenet_classes.txt >/dev/null
 kill $pf

@@ -123,6 +123,8 @@ public sealed class ImageIndex(IAmazonDynamoDB dynamoDb, IOptions<ImageIndexOpti
             ExpressionAttributeValues = new() { [":p"] = new() { S = byLabel ? LabelKey(owner, label!) : owner } },
             ScanIndexForward = false,
             Limit = limit,
+            // The local index reads consistently (an upload is listed at once); a global one cannot.
+            ConsistentRead = !byLabel,
         };
         if (after is not null)
         {

@@ -5,6 +5,7 @@
 // `Aws:ServiceUrl` one setting, and lets the chaos tests' fault proxy stand in front of all three services.
 // Usage: node server.mjs [port]    (port 0 picks a free one)
 // EMULATOR_DYNAMODB_PATH: dynalite's LevelDB folder (make run: .run/dynamodb); unset, tables live in memory.
+// EMULATOR_HOST: the address to listen on, 127.0.0.1 unless set (eng/e2e-chart.sh runs it in a pod: 0.0.0.0).
 // Prints one line `listening http://127.0.0.1:PORT` once it accepts connections, so callers
 // (make run, the integration tests) can wait for it without polling.
 import http from "node:http";
@@ -41,9 +42,9 @@ const server = http.createServer((request, response) => {
 });
 await new Promise((resolve, reject) => {
   server.once("error", reject);
-  server.listen(port, "127.0.0.1", resolve);
+  server.listen(port, process.env.EMULATOR_HOST || "127.0.0.1", resolve);
 });
-console.log(`listening http://127.0.0.1:${server.address().port}`);
+console.log(`listening http://${server.address().address}:${server.address().port}`);
 
 const close = async () => {
   server.close();

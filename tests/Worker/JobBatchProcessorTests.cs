@@ -463,20 +463,64 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     }
 
     [Fact]
-    public async Task A_job_whose_image_was_deleted_meanwhile_does_not_bring_it_back_and_leaves_no_result()
+    public async Task A_job_whose_image_was_deleted_while_it_ran_does_not_bring_it_back_and_leaves_no_result()
     {
         var expected = ExpectedLabel.Load()[8];
         var job = await EnqueueAsync(TestImage(expected.File), expected.File);
-        // Its owner deletes the image while the job waits; the input is still there when the worker reads it.
-        Assert.True(await _index.DeleteAsync(job.Owner, job.Id, CancellationToken.None));
+        // Its owner deletes the image as the web tier does (input, then index item) just as the worker records the
+        // outcome: after the worker read the input and stored the result.
+        await using var proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
+        var deletes = 0;
+        proxy.Targets = request =>
+        {
+            if (request.Headers["X-Amz-Target"] == "DynamoDB_20120810.UpdateItem" && Interlocked.Increment(ref deletes) == 1)
+            {
+                _s3.DeleteObjectAsync(job.Input.Bucket, job.Input.Key).GetAwaiter().GetResult();
+                _index.DeleteAsync(job.Owner, job.Id, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            return false; // passed through
+        };
+        await using var clients = AwsClients.For(proxy.Address);
 
-        await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None);
+        await Processor(index: IndexOn(clients.GetRequiredService<IAmazonDynamoDB>())).ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None);
 
+        Assert.Equal(1, deletes);
         Assert.Null(await IndexedAsync(job));
         Assert.Empty(await ResultKeysAsync(job));
         // A request still waiting for the job gets its answer.
         var reply = ContractSerializer.ParseResult(Assert.Single(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1)).Body);
         Assert.Equal((job.Id, JobStatus.Succeeded), (reply.Id, reply.Status));
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task A_job_whose_stored_image_the_index_lacks_keeps_its_result_for_a_reindex()
+    {
+        var expected = ExpectedLabel.Load()[8];
+        var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+        // The input is stored but the index has no item: a job queued before the index existed.
+        Assert.True(await _index.DeleteAsync(job.Owner, job.Id, CancellationToken.None));
+
+        await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None);
+
+        Assert.Null(await IndexedAsync(job)); // not made up from the job alone: reindex builds it from S3
+        Assert.Single(await ResultKeysAsync(job));
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task A_job_whose_delete_was_cut_off_after_its_input_ends_failed_instead_of_queued_forever()
+    {
+        var expected = ExpectedLabel.Load()[8];
+        var job = await EnqueueAsync(TestImage(expected.File), expected.File);
+        // A delete that removed the input and then failed before the index item: the item still says queued.
+        await _s3.DeleteObjectAsync(job.Input.Bucket, job.Input.Key);
+
+        await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None);
+
+        var indexed = await IndexedAsync(job);
+        Assert.Equal((JobStatus.Failed, FailureReasons.InputMissing), (indexed!.Status, indexed.Reason));
+        Assert.Empty(await ResultKeysAsync(job));
         Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
     }
 

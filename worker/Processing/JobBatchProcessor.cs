@@ -303,7 +303,9 @@ public sealed class JobBatchProcessor(
     {
         var document = item.EarlierResult ?? await StoreNewResultAsync(item, inferenceMs, cancellationToken);
         if (document is null) return;
-        if (!item.InputGone && !await RecordAsync(item, document.Result, cancellationToken)) return;
+        // A missing input is recorded too: an image its owner's delete left half-done (input gone, item still queued)
+        // then reads failed (input-missing) instead of being queued again by the sweeper forever.
+        if (!await RecordAsync(item, document.Result, cancellationToken)) return;
         await ReplyAsync(item.Job!, document.Json, cancellationToken);
     }
 
@@ -376,17 +378,35 @@ public sealed class JobBatchProcessor(
         item.Span?.SetTag("imagerec.index.completion", completion.ToString());
         // Still replied: a request waiting for this job gets its answer rather than a timeout, and the image's
         // absence from then on (404, not listed) is its owner's own doing.
-        if (completion == IndexCompletion.ImageGone) await DeleteOrphanResultAsync(result, cancellationToken);
+        if (completion == IndexCompletion.ImageGone && !item.InputGone) await DeleteOrphanResultAsync(item.Job!, result, cancellationToken);
         return true;
     }
 
     /// <summary>
-    /// The owner deleted the image while its job ran: the result stored for it would outlive it. Best effort: a
-    /// result left behind is unlisted (the index has no item for it), only stored.
+    /// The owner deleted the image while its job ran: the result stored for it would outlive it. Only when the input
+    /// is gone too: an input still stored means the index lacks an image it should hold (a job queued before the index
+    /// existed), and its result stays for <c>imagerec-webtier reindex</c> to index. Best effort: a result left behind
+    /// is unlisted (the index has no item for it), only stored.
     /// </summary>
-    private async Task DeleteOrphanResultAsync(RecognitionResult result, CancellationToken cancellationToken)
+    private async Task DeleteOrphanResultAsync(RecognitionJob job, RecognitionResult result, CancellationToken cancellationToken)
     {
         var key = StorageOptions.ResultKey(result.Owner, result.Id);
+        try
+        {
+            await s3.GetObjectMetadataAsync(job.Input.Bucket, job.Input.Key, cancellationToken);
+            logger.LogWarning("Image {JobId} is stored but not in the index (queued before the index existed?); keeping its result. Run imagerec-webtier reindex to list it",
+                result.Id);
+            return;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Deleted: the result goes too.
+        }
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+        {
+            logger.LogWarning("Whether image {JobId} is still stored could not be read ({Code}); keeping its result", result.Id, AwsCallFailures.Code(e));
+            return;
+        }
         logger.LogInformation("Image {JobId} was deleted while its job ran; deleting its result {ResultKey}", result.Id, key);
         try
         {
