@@ -10,7 +10,7 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test chaos classify bench-e2e bench-autoscale crds clean images e2e-k3s chart-lint bench load bad-input-doc
+.PHONY: help deps build run test chaos classify bench-e2e bench-autoscale bench-index crds clean images e2e-k3s chart-lint bench load bad-input-doc
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
@@ -18,6 +18,7 @@ help:
 	@echo "make chaos     only the chaos tests (worker kill -9, SQS/S3 faults, web tier restarts) and their figures"
 	@echo "make classify  DIR=folder [REPEAT=n]: offline throughput vs ONNX Runtime alone"
 	@echo "make bench-e2e latency figures of the local stack (sync uploads, course-harness run)"
+	@echo "make bench-index  listing latency of the image index at 100/10,000/100,000 images vs the old S3 listing [URL=...]"
 	@echo "make deps      install decoders, the emulator, Helm, the browser test's tools (idempotent)"
 	@echo "make build     build everything ($(CONFIGURATION))"
 
@@ -73,6 +74,14 @@ bad-input-doc: build
 # Operator reaction: burst → scale-out time, drained → back-to-minimum time (local mode).
 bench-autoscale: build
 	@bash eng/bench-autoscale.sh
+
+# Image index (issue #12): p50/p99 of a page of 50 of one owner's images and of a rare-label page, from dynalite at
+# 100, 10,000 and 100,000 images and from the S3 listing used before the index at 100 and 10,000, then the p99
+# ratio across sizes (goal <= 2). Starts its own emulator (dynalite on LevelDB in a temp folder) unless URL is set;
+# about 6 minutes on 2 cores. Options: BENCH_INDEX_ARGS="--sizes 100,1000 --pages 200 ..." (--help lists them).
+BENCH_INDEX_ARGS ?=
+bench-index: build
+	URL=$(URL) bench/ImageRec.IndexBench/bin/$(CONFIGURATION)/net10.0/imagerec-bench-index $(BENCH_INDEX_ARGS)
 
 # Container images (needs a Docker engine). IMAGE_REGISTRY/IMAGE_TAG name them, e.g. an ECR registry.
 IMAGE_REGISTRY ?= imagerec
