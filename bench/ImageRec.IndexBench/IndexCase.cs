@@ -30,9 +30,9 @@ internal sealed class IndexCase(IAmazonDynamoDB dynamoDb, Workload workload, str
     /// <summary>A new table holding <paramref name="workload"/>.</summary>
     public static async Task<IndexCase> LoadAsync(IAmazonDynamoDB dynamoDb, Uri endpoint, Workload workload, BenchOptions options, CancellationToken cancellationToken)
     {
+        // Returns once the table is ACTIVE (dynalite refuses writes to a CREATING table as "not found").
         var table = await IndexTable.CreateAsync(endpoint, $"bench-index-{workload.Images.Count}-{Guid.NewGuid():N}");
         var loading = new IndexCase(dynamoDb, workload, table, options.Seed);
-        await loading.WaitUntilActiveAsync(cancellationToken);
         var elapsed = Stopwatch.StartNew();
         await loading.WriteAsync(workload.All(), options.LoadConcurrency, cancellationToken);
         loading.LoadTime = elapsed.Elapsed;
@@ -58,16 +58,6 @@ internal sealed class IndexCase(IAmazonDynamoDB dynamoDb, Workload workload, str
         if (page.Items.Count != expected || page.Items[0].Id != listing[after + 1].Id || page.Items[^1].Id != listing[after + expected].Id)
             throw new InvalidOperationException(
                 $"{workload.Owner} label={label ?? "-"} after #{after}: {page.Items.Count} images starting {page.Items.FirstOrDefault()?.Id}, expected {expected} starting {listing[after + 1].Id}");
-    }
-
-    /// <summary>
-    /// dynalite answers CreateTable with the table CREATING and makes it ACTIVE a moment later (a timer, late on a
-    /// busy machine); until then it refuses writes to it as "not found".
-    /// </summary>
-    private async Task WaitUntilActiveAsync(CancellationToken cancellationToken)
-    {
-        while ((await dynamoDb.DescribeTableAsync(table, cancellationToken)).Table.TableStatus != TableStatus.ACTIVE)
-            await Task.Delay(50, cancellationToken);
     }
 
     private async Task WriteAsync(IEnumerable<IndexedImage> images, int concurrency, CancellationToken cancellationToken)

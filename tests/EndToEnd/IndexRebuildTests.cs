@@ -37,7 +37,7 @@ public sealed class IndexRebuildTests(LocalStackFixture stack)
             (File.ReadAllBytes(RepositoryPaths.SharedFile("testdata", "images", "img_09.jpg")), "photo with spaces é.jpg", "image/jpeg"),
         };
         // Passes the web tier's header checks, fails to decode at the worker: a failed image with its reason.
-        var cut = BadInputCases.All.First(c => c.FileName == "cut.jpg");
+        var cut = BadInputCases.Named("JPEG header followed by zeros instead of scan data");
         uploads.Add((cut.Bytes(), cut.FileName, cut.ContentType));
 
         string owner = "";

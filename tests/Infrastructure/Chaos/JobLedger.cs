@@ -60,6 +60,23 @@ public sealed class JobLedger(HttpClient http)
         }
     }
 
+    /// <summary>
+    /// Waits until the owner's list holds no image a client was refused for: an upload answered 503 after its image
+    /// (and maybe its index item) was stored is removed in the background by the web tier's abandoned-upload cleanup,
+    /// which backs off while the store it failed on is still failing. Returns how long that took, or null when such
+    /// images are still listed after <paramref name="timeout"/> (the audit then counts them).
+    /// </summary>
+    public async Task<TimeSpan?> WaitForAbandonedToGoAsync(Uri webTier, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if ((await ListAsync(webTier)).All(_jobs.ContainsKey)) return clock.Elapsed;
+            if (clock.Elapsed > timeout) return null;
+            await Task.Delay(500);
+        }
+    }
+
     /// <summary>Reads every result again and the whole list, and says what was lost or duplicated.</summary>
     /// <param name="preexisting">Images listed before this ledger's uploads began (another test's), not counted as unknown.</param>
     public async Task<LedgerAudit> AuditAsync(Uri webTier, IReadOnlyCollection<string>? preexisting = null)
