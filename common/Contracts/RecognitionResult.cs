@@ -31,6 +31,8 @@ public sealed record RecognitionResult
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus
 {
+    /// <summary>A presigned upload handed out (POST /v1/uploads) whose image has not arrived in S3 yet.</summary>
+    [JsonStringEnumMemberName("awaiting-upload")] AwaitingUpload,
     [JsonStringEnumMemberName("queued")] Queued,
     [JsonStringEnumMemberName("succeeded")] Succeeded,
     [JsonStringEnumMemberName("failed")] Failed,

@@ -56,14 +56,18 @@ public sealed class ImageIndex(IAmazonDynamoDB dynamoDb, IOptions<ImageIndexOpti
     }
 
     /// <summary>
-    /// Records the outcome of a queued image's job, only while the image is queued: a late or repeated completion
+    /// Records the outcome of an image's job, only while the image is unfinished: a late or repeated completion
     /// never overwrites an outcome, and an image its owner deleted is not brought back.
     /// </summary>
     public async Task<IndexCompletion> CompleteAsync(RecognitionResult result, CancellationToken cancellationToken)
     {
         var completed = new IndexedImage(result.Owner, result.Id, default, result.Status).CompletedWith(result);
         var names = new Dictionary<string, string> { ["#id"] = Id, ["#status"] = Status, ["#pending"] = PendingShard };
-        var values = new Dictionary<string, AttributeValue> { [":queued"] = new() { S = StatusName(JobStatus.Queued) } };
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":queued"] = new() { S = StatusName(JobStatus.Queued) },
+            [":awaiting"] = new() { S = StatusName(JobStatus.AwaitingUpload) },
+        };
         var sets = new List<string>();
         foreach (var (name, value) in Outcome(completed).Append((Status, new AttributeValue { S = StatusName(result.Status) })))
         {
@@ -79,7 +83,7 @@ public sealed class ImageIndex(IAmazonDynamoDB dynamoDb, IOptions<ImageIndexOpti
                 TableName = Table,
                 Key = Key(result.Owner, result.Id),
                 UpdateExpression = $"SET {string.Join(", ", sets)} REMOVE #pending",
-                ConditionExpression = "attribute_exists(#id) AND #status = :queued",
+                ConditionExpression = "attribute_exists(#id) AND #status IN (:queued, :awaiting)",
                 ExpressionAttributeNames = names,
                 ExpressionAttributeValues = values,
             }, cancellationToken);
@@ -139,7 +143,7 @@ public sealed class ImageIndex(IAmazonDynamoDB dynamoDb, IOptions<ImageIndexOpti
     }
 
     /// <summary>
-    /// Every image queued since before <paramref name="uploadedBefore"/>, from the sparse pending index: one Query
+    /// Every image unfinished (queued, or awaiting its upload) since before <paramref name="uploadedBefore"/>, from the sparse pending index: one Query
     /// per shard and page, never a scan. Eventually consistent: an image finished a moment ago may still be in it.
     /// </summary>
     public async IAsyncEnumerable<IndexedImage> QueuedBeforeAsync(DateTimeOffset uploadedBefore, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -26,14 +26,14 @@ public static class ImageIndexSchema
     public const string CompletedAt = "completedAt";
     /// <summary>Key of <see cref="ByLabel"/>: <c>{owner}#{top label, lower case}</c>; only on succeeded images.</summary>
     public const string OwnerLabel = "ownerLabel";
-    /// <summary>Key of <see cref="Pending"/>: one of <see cref="PendingShards"/> shards; only while the image is queued.</summary>
+    /// <summary>Key of <see cref="Pending"/>: one of <see cref="PendingShards"/> shards; only while the image is unfinished (<see cref="IsUnfinished"/>).</summary>
     public const string PendingShard = "pendingShard";
 
     /// <summary>Local index: an owner's images by upload time (strongly consistent: an upload is listed at once).</summary>
     public const string NewestFirst = "newest-first";
     /// <summary>Global index: an owner's images with one top label, by upload time.</summary>
     public const string ByLabel = "by-label";
-    /// <summary>Sparse global index: every queued image, by upload time, spread over <see cref="PendingShards"/> keys.</summary>
+    /// <summary>Sparse global index: every unfinished image (queued, or awaiting its upload), by upload time, spread over <see cref="PendingShards"/> keys.</summary>
     public const string Pending = "pending";
 
     /// <summary>
@@ -67,8 +67,12 @@ public static class ImageIndexSchema
 
     public static string ShardKey(int shard) => $"pending-{shard}";
 
+    /// <summary>Waiting for its image or for a worker: the states a completion may end, and the pending index holds.</summary>
+    public static bool IsUnfinished(JobStatus status) => status is JobStatus.Queued or JobStatus.AwaitingUpload;
+
     public static string StatusName(JobStatus status) => status switch
     {
+        JobStatus.AwaitingUpload => "awaiting-upload",
         JobStatus.Queued => "queued",
         JobStatus.Succeeded => "succeeded",
         JobStatus.Failed => "failed",
@@ -77,6 +81,7 @@ public static class ImageIndexSchema
 
     private static JobStatus ParseStatus(string name) => name switch
     {
+        "awaiting-upload" => JobStatus.AwaitingUpload,
         "queued" => JobStatus.Queued,
         "succeeded" => JobStatus.Succeeded,
         "failed" => JobStatus.Failed,
@@ -100,14 +105,14 @@ public static class ImageIndexSchema
         if (image.ContentSha256 is { } sha) item[ContentSha256] = S(sha);
         if (image.Traceparent is { } trace) item[Traceparent] = S(trace);
         foreach (var (name, value) in Outcome(image)) item[name] = value;
-        if (image.Status == JobStatus.Queued) item[PendingShard] = S(ShardOf(image.Id));
+        if (IsUnfinished(image.Status)) item[PendingShard] = S(ShardOf(image.Id));
         return item;
     }
 
     /// <summary>The attributes a completion sets (the rest of the item is the upload's and stays).</summary>
     public static IEnumerable<(string Name, AttributeValue Value)> Outcome(IndexedImage image)
     {
-        if (image.Status == JobStatus.Queued) yield break;
+        if (IsUnfinished(image.Status)) yield break;
         if (image.Labels.Count > 0)
         {
             yield return (Labels, new AttributeValue
@@ -140,8 +145,7 @@ public static class ImageIndexSchema
             Text(item, Owner) ?? throw new FormatException($"an index item lacks its {Owner}"),
             Text(item, Id) ?? throw new FormatException($"an index item lacks its {Id}"),
             uploadedAt,
-            // A projection without the status (the pending index) holds queued images only.
-            Text(item, Status) is { } status ? ParseStatus(status) : JobStatus.Queued,
+            ParseStatus(Text(item, Status) ?? throw new FormatException($"image {Text(item, Id)} has no {Status} in the index")),
             Text(item, FileName),
             item.TryGetValue(Size, out var size) && size.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : null,
             Text(item, ContentSha256),

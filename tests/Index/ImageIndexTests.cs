@@ -179,8 +179,8 @@ public sealed class ImageIndexTests(AwsEmulatorFixture emulator) : IAsyncLifetim
         Assert.Equal([ImageIndexSchema.OwnerLabel, ImageIndexSchema.UploadedAt], Keys(IndexNamed("GlobalSecondaryIndexes", ImageIndexSchema.ByLabel)));
         var pending = IndexNamed("GlobalSecondaryIndexes", ImageIndexSchema.Pending);
         Assert.Equal([ImageIndexSchema.PendingShard, ImageIndexSchema.UploadedAt], Keys(pending));
-        // The sweeper rebuilds a job from the pending index alone.
-        Assert.Equal([ImageIndexSchema.FileName, ImageIndexSchema.Traceparent],
+        // The sweeper rebuilds a job (and tells a queued image from one awaiting its upload) from the pending index alone.
+        Assert.Equal([ImageIndexSchema.FileName, ImageIndexSchema.Status, ImageIndexSchema.Traceparent],
             pending.GetProperty("Projection").GetProperty("NonKeyAttributes").EnumerateArray().Select(a => a.GetString()!).Order());
         Assert.Equal("PAY_PER_REQUEST", root.GetProperty("BillingMode").GetString());
     }
