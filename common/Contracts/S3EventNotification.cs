@@ -23,7 +23,7 @@ public abstract record S3EventMessage
         if (root.ValueKind != JsonValueKind.Object) return null;
         if (root.TryGetProperty("Records", out _))
         {
-            var notification = root.Deserialize(S3EventJson.Default.S3EventNotification)!;
+            var notification = root.Deserialize(ContractJson.Default.S3EventNotification)!;
             foreach (var record in notification.Records)
             {
                 if (record is null || string.IsNullOrEmpty(record.EventName) || record.S3?.Bucket?.Name is not { Length: > 0 }
@@ -33,7 +33,7 @@ public abstract record S3EventMessage
             return notification;
         }
         if (root.TryGetProperty("Event", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() == S3TestEvent.Name)
-            return root.Deserialize(S3EventJson.Default.S3TestEvent)!;
+            return root.Deserialize(ContractJson.Default.S3TestEvent)!;
         return null;
     }
 }
@@ -103,11 +103,3 @@ public sealed record S3TestEvent : S3EventMessage
     [JsonPropertyName("RequestId")] public string? RequestId { get; init; }
     [JsonPropertyName("HostId")] public string? HostId { get; init; }
 }
-
-/// <summary>Source-generated JSON for S3's event messages (camelCase members, as S3 writes them, except where named).</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(S3EventNotification))]
-[JsonSerializable(typeof(S3TestEvent))]
-public sealed partial class S3EventJson : JsonSerializerContext;
