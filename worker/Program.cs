@@ -37,7 +37,7 @@ builder.Services.PostConfigure<ClassifierOptions>(model => model.IntraOpThreads 
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<WorkerMetrics>();
-builder.Services.AddSingleton<IImageDecoder, ImageDecoder>();
+builder.Services.AddSingleton<IImageDecoder>(sp => new ImageDecoder(sp.GetRequiredService<IOptions<WorkerOptions>>().Value.MaxPixels));
 builder.Services.AddSingleton<ImagePreparer>();
 builder.Services.AddSingleton(sp => new TensorBatchPool(sp.GetRequiredService<IOptions<WorkerOptions>>().Value.MaxBatchSize));
 builder.Services.AddSingleton<MessageBatcher>();

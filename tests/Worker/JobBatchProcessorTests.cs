@@ -338,16 +338,21 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         Assert.Equal(first.Model, second.Model);
     }
 
-    [Fact]
-    public async Task Every_case_of_the_bad_input_table_ends_with_its_result_and_leaves_the_queue()
+    [Theory]
+    [InlineData("job message")]
+    [InlineData("S3 event")]
+    public async Task Every_case_of_the_bad_input_table_ends_with_its_result_and_leaves_the_queue(string delivery)
     {
         // The table's bytes put straight into the input bucket, as if the web tier had been bypassed: the worker
-        // applies the same rules, and every job ends with a result (docs/bad-input.md, last column).
+        // applies the same rules, and every job ends with a result (docs/bad-input.md, last column). Delivered as a
+        // job message (the web tier's own key), or as the bucket's event for a key a pipeline chose.
         var mismatches = new List<string>();
+        var n = 0;
         foreach (var chunk in BadInputCases.All.Where(c => c.AtWorker is not null).Chunk(10))
         {
             var jobs = new List<(RecognitionJob Job, BadInputCase Case)>();
-            foreach (var c in chunk) jobs.Add((await EnqueueAsync(c.Bytes(), c.FileName), c));
+            foreach (var c in chunk)
+                jobs.Add((delivery == "S3 event" ? await WriteAndNotifyAsync(c.Bytes(), $"{++n:D2} {c.FileName}") : await EnqueueAsync(c.Bytes(), c.FileName), c));
             await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(chunk.Length), CancellationToken.None);
             foreach (var (job, c) in jobs)
             {
@@ -534,17 +539,8 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         // The same job body again: a SendMessage the SDK retried after its answer was lost.
         await _sqs.SendMessageAsync(_queueUrl, ContractSerializer.Serialize(job), CancellationToken.None);
         var copies = await ReceiveAsync(2);
-        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        var imagesRun = new ConcurrentQueue<int>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "imagerec_worker_batch_size") l.EnableMeasurementEvents(instrument);
-            },
-        };
-        listener.SetMeasurementEventCallback<int>((_, images, _, _) => imagesRun.Enqueue(images));
-        listener.Start();
+        var (meters, imagesRun, listener) = CountModelRuns();
+        using var _ = listener;
 
         if (arrival == "one batch")
             await RunUntilDoneAsync(Processor(meters: meters), copies);
@@ -601,5 +597,208 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
             await replies.StopAsync(CancellationToken.None);
             replies.Dispose();
         }
+    }
+
+    /// <summary>Meters for a processor, and the images its model runs take (the batch sizes it records).</summary>
+    private static (IMeterFactory Meters, ConcurrentQueue<int> ImagesRun, MeterListener Listener) CountModelRuns()
+    {
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var imagesRun = new ConcurrentQueue<int>();
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "imagerec_worker_batch_size") l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, images, _, _) => imagesRun.Enqueue(images));
+        listener.Start();
+        return (meters, imagesRun, listener);
+    }
+
+    // ---------------------------------------------------------------- images that arrive through S3 events
+
+    /// <summary>
+    /// The job the worker makes of <c>{owner}/{name}</c> in the input bucket: its owner and id (the name, or derived
+    /// from the key), the object as its input.
+    /// </summary>
+    private RecognitionJob EventJob(string key)
+    {
+        Assert.True(BucketEventJobs.TrySplit(key, out var owner, out var name));
+        return new RecognitionJob
+        {
+            Id = BucketEventJobs.JobId(key, name), Owner = owner, Input = new ObjectLocation(_storage.InputBucket, key),
+            SubmittedAt = DateTimeOffset.UtcNow, FileName = name,
+        };
+    }
+
+    private Task SendEventAsync(params S3EventBodies.Created[] objects) =>
+        _sqs.SendMessageAsync(_queueUrl, S3EventBodies.Notification(objects), CancellationToken.None);
+
+    /// <summary>Writes <paramref name="image"/> as <c>tester/{name}</c> with the SDK, as a pipeline would, and sends the bucket's event for it.</summary>
+    private async Task<RecognitionJob> WriteAndNotifyAsync(byte[] image, string name, string owner = "tester")
+    {
+        var key = $"{owner}/{name}";
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _storage.InputBucket, Key = key, InputStream = new MemoryStream(image) });
+        await SendEventAsync(new S3EventBodies.Created(_storage.InputBucket, key, image.Length));
+        return EventJob(key);
+    }
+
+    [Fact]
+    public async Task An_image_written_into_the_bucket_is_listed_for_its_owner_with_its_labels()
+    {
+        var expected = ExpectedLabel.Load()[1];
+        var image = TestImage(expected.File);
+        var job = await WriteAndNotifyAsync(image, "photo 1.jpg");
+        Assert.NotEqual("photo 1.jpg", job.Id);
+        Assert.True(Guid.TryParse(job.Id, out _));
+
+        Assert.Empty(await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None));
+
+        var result = (await ResultAsync(job))!;
+        Assert.Equal((JobStatus.Succeeded, expected.Index, "photo 1.jpg"), (result.Status, result.Labels[0].Index, result.FileName));
+        Assert.Equal([StorageOptions.ResultKey("tester", job.Id)], await ResultKeysAsync(job));
+        var listed = Assert.Single((await _index.ListAsync("tester", null, null, 10, CancellationToken.None)).Items);
+        Assert.Equal((job.Id, JobStatus.Succeeded, "photo 1.jpg", (long?)image.Length, expected.Index),
+            (listed.Id, listed.Status, listed.FileName, listed.Size, listed.Labels[0].Index));
+        Assert.Empty(await PendingAsync());
+        Assert.Empty(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1)); // nobody waits for it
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task A_message_with_several_records_runs_each_and_is_deleted_when_all_are_done()
+    {
+        var expected = ExpectedLabel.Load().Skip(12).Take(2).ToArray();
+        var jobs = new List<RecognitionJob>();
+        var created = new List<S3EventBodies.Created>();
+        foreach (var e in expected)
+        {
+            var key = $"tester/{e.File}";
+            var image = TestImage(e.File);
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _storage.InputBucket, Key = key, InputStream = new MemoryStream(image) });
+            created.Add(new(_storage.InputBucket, key, image.Length));
+            jobs.Add(EventJob(key));
+        }
+        await SendEventAsync([.. created]);
+
+        Assert.Empty(await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None));
+
+        for (var i = 0; i < jobs.Count; i++)
+            Assert.Equal(expected[i].Index, (await IndexedAsync(jobs[i]))!.Labels[0].Index);
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Theory]
+    [InlineData("one batch")]
+    [InlineData("one message")]
+    [InlineData("two batches")]
+    public async Task The_same_key_notified_twice_is_one_job_with_one_result(string arrival)
+    {
+        var expected = ExpectedLabel.Load()[3];
+        var image = TestImage(expected.File);
+        var job = await WriteAndNotifyAsync(image, "holiday.jpg");
+        var created = new S3EventBodies.Created(_storage.InputBucket, job.Input.Key, image.Length);
+        var (meters, imagesRun, listener) = CountModelRuns();
+        using var _ = listener;
+
+        if (arrival == "one message")
+        {
+            // Replace the single-record message with one that holds the record twice.
+            await _sqs.DeleteMessagesAsync(_queueUrl, (await ReceiveAsync(1)).Select(m => m.ReceiptHandle).ToArray(), CancellationToken.None);
+            await SendEventAsync(created, created);
+            await RunUntilDoneAsync(Processor(meters: meters), await ReceiveAsync(1));
+        }
+        else if (arrival == "one batch")
+        {
+            await SendEventAsync(created); // S3 delivers at least once
+            await RunUntilDoneAsync(Processor(meters: meters), await ReceiveAsync(2));
+        }
+        else
+        {
+            await RunUntilDoneAsync(Processor(meters: meters), await ReceiveAsync(1));
+            var first = await ResultAsync(job);
+            await SendEventAsync(created);
+            await RunUntilDoneAsync(Processor(meters: meters), await ReceiveAsync(1));
+            Assert.Equal(first!.CompletedAt, (await ResultAsync(job))!.CompletedAt);
+        }
+
+        Assert.Equal(1, imagesRun.Sum());
+        Assert.Equal([StorageOptions.ResultKey(job.Owner, job.Id)], await ResultKeysAsync(job));
+        Assert.Equal(expected.Index, Assert.Single((await _index.ListAsync("tester", null, null, 10, CancellationToken.None)).Items).Labels[0].Index);
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task A_presigned_upload_that_arrived_runs_and_its_outcome_is_recorded()
+    {
+        var expected = ExpectedLabel.Load()[5];
+        var image = TestImage(expected.File);
+        var id = Guid.CreateVersion7().ToString();
+        var key = StorageOptions.InputKey("tester", id);
+        var awaiting = new IndexedImage("tester", id, DateTimeOffset.UtcNow, JobStatus.AwaitingUpload, FileName: "cat.jpg");
+        Assert.True(await _index.AddAsync(awaiting, CancellationToken.None));
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _storage.InputBucket, Key = key, InputStream = new MemoryStream(image) });
+        await SendEventAsync(new S3EventBodies.Created(_storage.InputBucket, key, image.Length));
+
+        Assert.Empty(await Processor().ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None));
+
+        var job = EventJob(key);
+        Assert.Equal(id, job.Id);
+        var result = (await ResultAsync(job))!;
+        Assert.Equal((JobStatus.Succeeded, expected.Index, "cat.jpg"), (result.Status, result.Labels[0].Index, result.FileName));
+        AssertRecorded(awaiting, result, await IndexedAsync(job));
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task The_event_of_a_web_tier_upload_is_deleted_without_running_its_job_message_runs_it()
+    {
+        var expected = ExpectedLabel.Load()[4];
+        var image = TestImage(expected.File);
+        // The web tier's upload (input, queued item, job message); its job message is taken away for now.
+        var job = await EnqueueAsync(image, expected.File);
+        var jobMessage = await ReceiveAsync(1);
+        await SendEventAsync(new S3EventBodies.Created(_storage.InputBucket, job.Input.Key, image.Length));
+        var (meters, imagesRun, listener) = CountModelRuns();
+        using var _ = listener;
+
+        Assert.Empty(await Processor(meters: meters).ProcessAsync(_queueUrl, await ReceiveAsync(1), CancellationToken.None));
+
+        Assert.Equal(0, imagesRun.Sum());
+        Assert.Null(await ResultAsync(job));
+        Assert.Equal(JobStatus.Queued, (await IndexedAsync(job))!.Status);
+        Assert.Equal((0, 1), await QueueDepthAsync(_queueUrl)); // only the job message, still held
+
+        // Its job message runs it.
+        await RunUntilDoneAsync(Processor(meters: meters), jobMessage);
+        Assert.Equal(1, imagesRun.Sum());
+        Assert.Equal(JobStatus.Succeeded, (await IndexedAsync(job))!.Status);
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
+    }
+
+    [Fact]
+    public async Task The_test_event_and_events_that_are_not_ours_are_deleted()
+    {
+        var image = TestImage(ExpectedLabel.Load()[0].File);
+        var other = AwsEmulatorFixture.UniqueName("other");
+        await _s3.PutBucketAsync(other);
+        foreach (var (bucket, key) in new[] { (other, "tester/a.jpg"), (_storage.InputBucket, "loose.jpg"), (_storage.InputBucket, "tester/album/a.jpg"), (_storage.InputBucket, "/a.jpg") })
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(image) });
+        await _sqs.SendMessageAsync(_queueUrl, S3EventBodies.TestEvent(_storage.InputBucket), CancellationToken.None);
+        await SendEventAsync(new S3EventBodies.Created(other, "tester/a.jpg", image.Length));
+        await SendEventAsync(new S3EventBodies.Created(_storage.InputBucket, "loose.jpg", image.Length));
+        await SendEventAsync(new S3EventBodies.Created(_storage.InputBucket, "tester/album/a.jpg", image.Length));
+        await SendEventAsync(new S3EventBodies.Created(_storage.InputBucket, "/a.jpg", image.Length));
+        await SendEventAsync(new S3EventBodies.Created(_storage.InputBucket, "tester/a.jpg", 0, "ObjectRemoved:Delete"));
+        var (meters, imagesRun, listener) = CountModelRuns();
+        using var _ = listener;
+
+        Assert.Empty(await Processor(meters: meters).ProcessAsync(_queueUrl, await ReceiveAsync(6), CancellationToken.None));
+
+        Assert.Equal(0, imagesRun.Sum());
+        Assert.Empty((await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _storage.ResultBucket })).S3Objects ?? []);
+        Assert.Empty((await _index.ListAsync("tester", null, null, 10, CancellationToken.None)).Items);
+        Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
     }
 }

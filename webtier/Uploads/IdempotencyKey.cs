@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using ImageRec.Common.Contracts;
 
 namespace ImageRec.WebTier.Uploads;
 
@@ -36,18 +35,7 @@ public static class IdempotencyKey
     }
 
     /// <summary>The job id of <paramref name="owner"/>'s upload with <paramref name="key"/>: a UUIDv5 of both.</summary>
-    public static string JobId(string owner, string key)
-    {
+    public static string JobId(string owner, string key) =>
         // A NUL cannot occur in a key (printable ASCII), so "owner\0key" names each pair once.
-        var name = Encoding.UTF8.GetBytes(owner + "\0" + key);
-        var input = new byte[16 + name.Length];
-        JobIdNamespace.TryWriteBytes(input, bigEndian: true, out _);
-        name.CopyTo(input, 16);
-        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-        SHA1.HashData(input, hash);
-        var uuid = hash[..16];
-        uuid[6] = (byte)((uuid[6] & 0x0F) | 0x50); // version 5
-        uuid[8] = (byte)((uuid[8] & 0x3F) | 0x80); // RFC 9562 variant
-        return new Guid(uuid, bigEndian: true).ToString();
-    }
+        NameBasedUuid.Create(JobIdNamespace, owner + "\0" + key).ToString();
 }

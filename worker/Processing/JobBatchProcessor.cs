@@ -46,6 +46,11 @@ namespace ImageRec.Worker.Processing;
 /// A job can also arrive twice as two messages (a SendMessage the SDK retried after a lost answer, the web
 /// tier's sweeper): two copies in one batch run once, and results are written create-only, so of two copies
 /// run by two workers at once the first result stays and only its writer replies.
+/// S3 event notifications of the input bucket arrive on the same queue (<see cref="S3EventMessage"/>): each ObjectCreated
+/// record of a <c>{owner}/{name}</c> key becomes a job (<see cref="BucketEventJobs"/>), checked against the index before it
+/// runs (an image the web tier queued runs from its own job message; a finished one is not run again; one nobody indexed is
+/// added for its owner); anything else in them, and S3's test event, is deleted. A message is deleted only when all its
+/// records are done, and retried when any of them met a transient error (its done ones then find their results).
 /// </summary>
 public sealed class JobBatchProcessor(
     IAmazonSQS sqs,
@@ -66,10 +71,13 @@ public sealed class JobBatchProcessor(
     /// <summary>A job's result: the document stored in S3 and replied, and what it says (what the index records).</summary>
     private sealed record ResultDocument(RecognitionResult Result, string Json);
 
+    /// <summary>One job of a message: a job message holds one; an S3 event notification one per record.</summary>
     private sealed class WorkItem(Message message)
     {
         public Message Message { get; } = message;
         public RecognitionJob? Job;
+        /// <summary>The S3 event record this job came from; null for a job message.</summary>
+        public S3EventRecord? Event;
         public byte[]? Data;
         public int Length;
         public Outcome Outcome;
@@ -83,8 +91,11 @@ public sealed class JobBatchProcessor(
         public bool InputGone;
         /// <summary>The result an earlier delivery of this job wrote, when there is one.</summary>
         public ResultDocument? EarlierResult;
-        /// <summary>Another message of the same batch carries the same job, and runs it: this one is only deleted.</summary>
-        public bool Duplicate;
+        /// <summary>
+        /// Nothing to run, record or reply: another item of the batch carries the same job and runs it, or this one is
+        /// not ours to run (S3's test event, another bucket's record, a repeated or redundant event). Only deleted.
+        /// </summary>
+        public bool NotRun;
     }
 
     /// <summary>
@@ -93,12 +104,14 @@ public sealed class JobBatchProcessor(
     /// </summary>
     public async Task<IReadOnlyList<Message>> ProcessAsync(string queueUrl, IReadOnlyList<Message> messages, CancellationToken cancellationToken)
     {
-        var items = messages.Select(m => new WorkItem(m)).ToArray();
+        var now = time.GetUtcNow();
+        var items = messages.SelectMany(m => Parse(m, now)).ToArray();
         metrics.InFlight.Add(items.Length);
         try
         {
-            var now = time.GetUtcNow();
-            foreach (var item in items) Parse(item, now);
+            await Parallel.ForEachAsync(items.Where(i => i.Outcome == Outcome.Pending && i.Event is not null),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
+                LookUpEventImageAsync);
             MarkDuplicates(items);
 
             // Every job, not only redeliveries: a job queued again by the web tier's sweeper arrives as a new
@@ -113,12 +126,14 @@ public sealed class JobBatchProcessor(
 
             var inferenceMs = Classify(items);
 
-            await Parallel.ForEachAsync(items.Where(i => i.Outcome is Outcome.Done && !i.Duplicate),
+            await Parallel.ForEachAsync(items.Where(i => i.Outcome is Outcome.Done && !i.NotRun),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
                 (item, ct) => PublishAsync(item, inferenceMs, ct));
 
-            await DeleteDoneAsync(queueUrl, items, cancellationToken);
-            return items.Where(i => i.Outcome == Outcome.Retry).Select(i => i.Message).ToArray();
+            // A message is done when all its items are; one with an item that may pass soon is retried whole.
+            var byMessage = items.GroupBy(i => i.Message).ToArray();
+            await DeleteDoneAsync(queueUrl, byMessage.Where(m => m.All(i => i.Outcome == Outcome.Done)).Select(m => m.Key).ToArray(), cancellationToken);
+            return byMessage.Where(m => m.Any(i => i.Outcome == Outcome.Retry)).Select(m => m.Key).ToArray();
         }
         finally
         {
@@ -133,32 +148,124 @@ public sealed class JobBatchProcessor(
         }
     }
 
-    private void Parse(WorkItem item, DateTimeOffset now)
+    /// <summary>The items of <paramref name="message"/>: its job, or one per record of an S3 event notification.</summary>
+    private IEnumerable<WorkItem> Parse(Message message, DateTimeOffset now)
     {
+        S3EventMessage? s3Message;
+        RecognitionJob? job = null;
         try
         {
-            item.Job = ContractSerializer.ParseJob(item.Message.Body);
-            item.QueueMs = Math.Max(0, (now - item.Job.SubmittedAt).TotalMilliseconds);
-            // The worker's span joins the trace the upload started.
-            ActivityContext.TryParse(item.Job.Traceparent, null, out var parent);
-            var ambient = Activity.Current;
-            item.Span = Tracing.Source.StartActivity("imagerec.job.process", ActivityKind.Consumer, parent);
-            item.Span?.SetTag("imagerec.job.id", item.Job.Id);
-            Activity.Current = ambient; // one span per job of the batch; none becomes the ambient one
-            metrics.QueueSeconds.Record(item.QueueMs / 1000);
-            if (item.Message.ApproximateReceiveCount() > 1) metrics.Redelivered.Add(1);
+            s3Message = S3EventMessage.Parse(message.Body);
+            if (s3Message is null) job = ContractSerializer.ParseJob(message.Body);
         }
         catch (JsonException e)
         {
-            item.Outcome = Outcome.Unreadable;
             logger.LogError("Message {MessageId} is not a job this worker understands ({Reason}); leaving it for the dead-letter queue",
-                item.Message.MessageId, e.Message);
+                message.MessageId, e.Message);
+            return [new WorkItem(message) { Outcome = Outcome.Unreadable }];
+        }
+        switch (s3Message)
+        {
+            case S3TestEvent test:
+                logger.LogInformation("Message {MessageId} is S3's test event for bucket {Bucket}: the bucket's notification reaches this queue; deleting it",
+                    message.MessageId, test.Bucket);
+                return [NotRun(message)];
+            case S3EventNotification notification:
+                return notification.Records.Count == 0 ? [NotRun(message)] : notification.Records.Select(record => EventItem(message, record, now)).ToArray();
+            default:
+                var item = new WorkItem(message) { Job = job };
+                StartJob(item, now);
+                return [item];
+        }
+    }
+
+    private static WorkItem NotRun(Message message) => new(message) { Outcome = Outcome.Done, NotRun = true };
+
+    /// <summary>The job of an S3 event record: an object created under <c>{owner}/</c> in the input bucket; anything else is deleted.</summary>
+    private WorkItem EventItem(Message message, S3EventRecord record, DateTimeOffset now)
+    {
+        var bucket = record.S3.Bucket.Name;
+        var key = record.S3.Object.DecodedKey;
+        if (!record.IsObjectCreated)
+        {
+            logger.LogInformation("Message {MessageId}: S3 event {EventName} for s3://{Bucket}/{Key} is no new image; deleting it",
+                message.MessageId, record.EventName, bucket, key);
+            return NotRun(message);
+        }
+        if (bucket != storage.Value.InputBucket)
+        {
+            logger.LogWarning("Message {MessageId}: S3 event for s3://{Bucket}/{Key}, not the input bucket {InputBucket}; deleting it (is another bucket notifying this queue?)",
+                message.MessageId, bucket, key, storage.Value.InputBucket);
+            return NotRun(message);
+        }
+        if (BucketEventJobs.ToJob(record) is not { } job)
+        {
+            logger.LogWarning("Message {MessageId}: S3 event for s3://{Bucket}/{Key}, a key that is not {{owner}}/{{name}}: it belongs to no one's list; deleting it",
+                message.MessageId, bucket, key);
+            return NotRun(message);
+        }
+        var item = new WorkItem(message) { Job = job, Event = record };
+        StartJob(item, now);
+        return item;
+    }
+
+    private void StartJob(WorkItem item, DateTimeOffset now)
+    {
+        item.QueueMs = Math.Max(0, (now - item.Job!.SubmittedAt).TotalMilliseconds);
+        // The worker's span joins the trace the upload started.
+        ActivityContext.TryParse(item.Job.Traceparent, null, out var parent);
+        var ambient = Activity.Current;
+        item.Span = Tracing.Source.StartActivity("imagerec.job.process", ActivityKind.Consumer, parent);
+        item.Span?.SetTag("imagerec.job.id", item.Job.Id);
+        Activity.Current = ambient; // one span per job of the batch; none becomes the ambient one
+        metrics.QueueSeconds.Record(item.QueueMs / 1000);
+        if (item.Message.ApproximateReceiveCount() > 1) metrics.Redelivered.Add(1);
+    }
+
+    /// <summary>
+    /// What the index says of an S3 event's image decides whether it runs. Queued under the web tier's own key
+    /// <c>{owner}/{id}</c>: the web tier stored it and sent its job message, which runs it (its sweeper queues it
+    /// again if that is lost), so the event is redundant — every web-tier upload notifies too. Awaiting upload: a
+    /// presigned upload arrived; it runs and its completion is recorded. Not indexed: a key written by someone else
+    /// (a pipeline); it is added, queued, to its owner's list, then runs. Queued under another key: this path added it
+    /// and an earlier delivery did not finish it; it runs (results are create-only). Finished: a repeated event.
+    /// </summary>
+    private async ValueTask LookUpEventImageAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var job = item.Job!;
+        try
+        {
+            var image = await index.GetAsync(job.Owner, job.Id, cancellationToken);
+            switch (image?.Status)
+            {
+                case null:
+                    await index.AddAsync(new IndexedImage(job.Owner, job.Id, job.SubmittedAt, JobStatus.Queued, job.FileName, item.Event!.S3.Object.Size),
+                        cancellationToken);
+                    logger.LogInformation("Image s3://{Bucket}/{Key} was stored without the web tier; listed for {Owner} as {JobId}",
+                        job.Input.Bucket, job.Input.Key, job.Owner, job.Id);
+                    break;
+                case JobStatus.AwaitingUpload:
+                    item.Job = job with { FileName = image.FileName ?? job.FileName };
+                    break;
+                case JobStatus.Queued when job.Input.Key != StorageOptions.InputKey(job.Owner, job.Id):
+                    break;
+                default:
+                    item.Outcome = Outcome.Done;
+                    item.NotRun = true;
+                    logger.LogInformation("S3 event for image {JobId}: it is {Status} already (its job message runs it, or it ran); deleting the event",
+                        job.Id, image.Status);
+                    break;
+            }
+        }
+        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+        {
+            StorageFailed(item, "index", e, cancellationToken);
         }
     }
 
     /// <summary>
-    /// Of the messages of one job in this batch (a job sent twice), the first — one that wants a reply, if any
-    /// does — runs; the others are deleted with the batch's finished messages, without running or replying.
+    /// Of the items of one job in this batch (a job sent twice, an S3 event delivered twice), the first — one that
+    /// wants a reply, if any does — runs; the others are deleted with the batch's finished messages, without running or replying.
     /// </summary>
     private void MarkDuplicates(WorkItem[] items)
     {
@@ -166,7 +273,7 @@ public sealed class JobBatchProcessor(
         {
             foreach (var copy in copies.OrderBy(i => i.Job!.ReplyTo is null).Skip(1))
             {
-                copy.Duplicate = true;
+                copy.NotRun = true;
                 copy.Outcome = Outcome.Done;
                 logger.LogInformation("Message {MessageId} carries job {JobId} a second time in one batch; running it once",
                     copy.Message.MessageId, copies.Key);
@@ -435,9 +542,9 @@ public sealed class JobBatchProcessor(
         }
     }
 
-    private async Task DeleteDoneAsync(string queueUrl, WorkItem[] items, CancellationToken cancellationToken)
+    private async Task DeleteDoneAsync(string queueUrl, IReadOnlyList<Message> messages, CancellationToken cancellationToken)
     {
-        var done = items.Where(i => i.Outcome == Outcome.Done).Select(i => i.Message.ReceiptHandle).ToArray();
+        var done = messages.Select(m => m.ReceiptHandle).ToArray();
         if (done.Length == 0) return;
         // Not deleted means redelivered: the job finds its stored result, records it (again) and replies with it.
         try

@@ -1,3 +1,5 @@
+using ImageRec.Worker.Imaging;
+
 namespace ImageRec.Worker.Processing;
 
 /// <summary>How the worker pulls and processes jobs. Section <c>Worker</c>.</summary>
@@ -55,4 +57,10 @@ public sealed class WorkerOptions
 
     /// <summary>Largest input the worker will download; larger objects fail the job instead of exhausting memory.</summary>
     public long MaxInputBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// Most pixels (width × height, from the header) the worker decodes; more fails the job (too-many-pixels).
+    /// The web tier's <c>Uploads:MaxPixels</c> default, so an image that bypassed it (an S3 event) is judged alike.
+    /// </summary>
+    public long MaxPixels { get; set; } = ImageDecoder.DefaultMaxPixels;
 }
