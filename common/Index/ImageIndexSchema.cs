@@ -19,6 +19,7 @@ public static class ImageIndexSchema
     public const string Size = "size";
     public const string ContentSha256 = "contentSha256";
     public const string Traceparent = "traceparent";
+    public const string InputKey = "inputKey";
     public const string Labels = "labels";
     public const string Model = "model";
     public const string Error = "error";
@@ -104,6 +105,7 @@ public static class ImageIndexSchema
         if (image.Size is { } size) item[Size] = N(size.ToString(CultureInfo.InvariantCulture));
         if (image.ContentSha256 is { } sha) item[ContentSha256] = S(sha);
         if (image.Traceparent is { } trace) item[Traceparent] = S(trace);
+        if (image.InputKey is { } inputKey) item[InputKey] = S(inputKey);
         foreach (var (name, value) in Outcome(image)) item[name] = value;
         if (IsUnfinished(image.Status)) item[PendingShard] = S(ShardOf(image.Id));
         return item;
@@ -149,7 +151,8 @@ public static class ImageIndexSchema
             Text(item, FileName),
             item.TryGetValue(Size, out var size) && size.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : null,
             Text(item, ContentSha256),
-            Text(item, Traceparent))
+            Text(item, Traceparent),
+            Text(item, InputKey))
         {
             Labels = item.TryGetValue(Labels, out var labels) && labels.L is { } list
                 ? list.Select(l => new LabelScore(

@@ -11,6 +11,8 @@ namespace ImageRec.Common.Index;
 /// <param name="Size">The image's size in bytes.</param>
 /// <param name="ContentSha256">The image's SHA-256 (hex): tells a retried upload with an Idempotency-Key from another image.</param>
 /// <param name="Traceparent">The upload's trace context, for a job the sweeper queues again.</param>
+/// <param name="InputKey">Where the image is in the input bucket when that is not <c>{owner}/{id}</c>: a file a pipeline
+/// wrote under the owner's prefix with a name of its own (its id is derived from the key).</param>
 public sealed record IndexedImage(
     string Owner,
     string Id,
@@ -19,7 +21,8 @@ public sealed record IndexedImage(
     string? FileName = null,
     long? Size = null,
     string? ContentSha256 = null,
-    string? Traceparent = null)
+    string? Traceparent = null,
+    string? InputKey = null)
 {
     public IReadOnlyList<LabelScore> Labels { get; init; } = [];
     public ModelInfo? Model { get; init; }

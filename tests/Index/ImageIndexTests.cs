@@ -180,7 +180,7 @@ public sealed class ImageIndexTests(AwsEmulatorFixture emulator) : IAsyncLifetim
         var pending = IndexNamed("GlobalSecondaryIndexes", ImageIndexSchema.Pending);
         Assert.Equal([ImageIndexSchema.PendingShard, ImageIndexSchema.UploadedAt], Keys(pending));
         // The sweeper rebuilds a job (and tells a queued image from one awaiting its upload) from the pending index alone.
-        Assert.Equal([ImageIndexSchema.FileName, ImageIndexSchema.Status, ImageIndexSchema.Traceparent],
+        Assert.Equal([ImageIndexSchema.FileName, ImageIndexSchema.InputKey, ImageIndexSchema.Status, ImageIndexSchema.Traceparent],
             pending.GetProperty("Projection").GetProperty("NonKeyAttributes").EnumerateArray().Select(a => a.GetString()!).Order());
         Assert.Equal("PAY_PER_REQUEST", root.GetProperty("BillingMode").GetString());
     }

@@ -624,10 +624,10 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
     /// </summary>
     private RecognitionJob EventJob(string key)
     {
-        Assert.True(BucketEventJobs.TrySplit(key, out var owner, out var name));
+        Assert.True(InputKeys.TrySplit(key, out var owner, out var name));
         return new RecognitionJob
         {
-            Id = BucketEventJobs.JobId(key, name), Owner = owner, Input = new ObjectLocation(_storage.InputBucket, key),
+            Id = InputKeys.IdOf(key, name), Owner = owner, Input = new ObjectLocation(_storage.InputBucket, key),
             SubmittedAt = DateTimeOffset.UtcNow, FileName = name,
         };
     }

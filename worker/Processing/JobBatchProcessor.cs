@@ -239,8 +239,10 @@ public sealed class JobBatchProcessor(
             switch (image?.Status)
             {
                 case null:
-                    await index.AddAsync(new IndexedImage(job.Owner, job.Id, job.SubmittedAt, JobStatus.Queued, job.FileName, item.Event!.S3.Object.Size),
-                        cancellationToken);
+                    // The key is kept (when not {owner}/{id}) so that the sweeper's copy of the job reads the right object.
+                    var inputKey = job.Input.Key == StorageOptions.InputKey(job.Owner, job.Id) ? null : job.Input.Key;
+                    await index.AddAsync(new IndexedImage(job.Owner, job.Id, job.SubmittedAt, JobStatus.Queued, job.FileName, item.Event!.S3.Object.Size,
+                        InputKey: inputKey), cancellationToken);
                     logger.LogInformation("Image s3://{Bucket}/{Key} was stored without the web tier; listed for {Owner} as {JobId}",
                         job.Input.Bucket, job.Input.Key, job.Owner, job.Id);
                     break;
