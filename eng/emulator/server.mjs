@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import path from "node:path";
 import { addConditionalWrites } from "./conditional-writes.mjs";
 import { addBucketNotifications } from "./bucket-notifications.mjs";
+import { addPresignedRequestChecks } from "./presigned-requests.mjs";
 
 const modules = process.env.EMULATOR_MODULES
   ?? path.resolve(import.meta.dirname, "../../.deps/emulator/node_modules");
@@ -24,11 +25,12 @@ const dynalite = createRequire(path.join(modules, "noop.js"))("dynalite");
 
 const port = Number.parseInt(process.argv[2] ?? process.env.EMULATOR_PORT ?? "4566", 10);
 // Our own stores so the conditional-write check sees the objects and the bucket events reach the queues; buildApp
-// makes the SNS store.
+// makes the SNS store. The presigned-URL check goes first: its preHandler must refuse before the others act.
 const region = "us-east-1";
 const s3Store = new S3Store();
 const sqsStore = new SqsStore();
 const app = buildApp({ logger: false, defaultRegion: region, stores: { s3Store, sqsStore } });
+addPresignedRequestChecks(app, modules);
 await addConditionalWrites(app, s3Store, modules);
 await addBucketNotifications(app, { s3Store, sqsStore, modules, region });
 await app.ready();
