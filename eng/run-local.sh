@@ -112,6 +112,13 @@ sqs CreateQueue "{\"QueueName\":\"$REQUEST_QUEUE\",\"Attributes\":{\"VisibilityT
 for bucket in "$INPUT_BUCKET" "$RESULT_BUCKET" "$MODEL_BUCKET"; do
   curl -sS --fail-with-body -X PUT "$endpoint/$bucket" >/dev/null
 done
+# Images written straight into the input bucket (presigned PUTs, pipelines) reach the workers as S3 events on the
+# request queue, as deploy/eks configures it; the configuration sends one s3:TestEvent there, left for the workers.
+request_queue_url=$(sqs GetQueueUrl "{\"QueueName\":\"$REQUEST_QUEUE\"}" | json_field QueueUrl)
+request_queue_arn=$(sqs GetQueueAttributes "{\"QueueUrl\":\"$request_queue_url\",\"AttributeNames\":[\"QueueArn\"]}" | json_field QueueArn)
+[ -n "$request_queue_arn" ] || die "could not read the request queue's ARN"
+curl -sS --fail-with-body -X PUT "$endpoint/$INPUT_BUCKET?notification" -H "Content-Type: application/xml" --data \
+  "<NotificationConfiguration><QueueConfiguration><Id>images</Id><Queue>$request_queue_arn</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>" >/dev/null
 for file in "$MODEL_FILE" "$LABELS_FILE"; do
   curl -sS --fail-with-body -X PUT "$endpoint/$MODEL_BUCKET/$file" -H "Content-Type: application/octet-stream" \
     --data-binary "@$models/$file" >/dev/null
@@ -130,7 +137,7 @@ for attempt in $(seq 100); do
   [ "$attempt" = 100 ] && die "table $INDEX_TABLE not ACTIVE after 10 s"
   sleep 0.1
 done
-log "queues $REQUEST_QUEUE (dead letters → $DEAD_LETTER_QUEUE after $MAX_RECEIVE_COUNT receives), buckets $INPUT_BUCKET, $RESULT_BUCKET, $MODEL_BUCKET; table $INDEX_TABLE; model uploaded"
+log "queues $REQUEST_QUEUE (dead letters → $DEAD_LETTER_QUEUE after $MAX_RECEIVE_COUNT receives), buckets $INPUT_BUCKET (ObjectCreated events → $REQUEST_QUEUE), $RESULT_BUCKET, $MODEL_BUCKET; table $INDEX_TABLE; model uploaded"
 
 # --- services --------------------------------------------------------------------------------------
 services_endpoint=${SERVICES_ENDPOINT:-$endpoint}

@@ -13,18 +13,26 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 import { addConditionalWrites } from "./conditional-writes.mjs";
+import { addBucketNotifications } from "./bucket-notifications.mjs";
+import { addPresignedRequestChecks } from "./presigned-requests.mjs";
 
 const modules = process.env.EMULATOR_MODULES
   ?? path.resolve(import.meta.dirname, "../../.deps/emulator/node_modules");
 const { buildApp } = await import(pathToFileURL(path.join(modules, "fauxqs/dist/app.js")).href);
 const { S3Store } = await import(pathToFileURL(path.join(modules, "fauxqs/dist/s3/s3Store.js")).href);
+const { SqsStore } = await import(pathToFileURL(path.join(modules, "fauxqs/dist/sqs/sqsStore.js")).href);
 const dynalite = createRequire(path.join(modules, "noop.js"))("dynalite");
 
 const port = Number.parseInt(process.argv[2] ?? process.env.EMULATOR_PORT ?? "4566", 10);
-// Our own S3Store so the conditional-write check sees the objects; buildApp makes the SQS and SNS stores.
+// Our own stores so the conditional-write check sees the objects and the bucket events reach the queues; buildApp
+// makes the SNS store. The presigned-URL check goes first: its preHandler must refuse before the others act.
+const region = "us-east-1";
 const s3Store = new S3Store();
-const app = buildApp({ logger: false, defaultRegion: "us-east-1", stores: { s3Store } });
+const sqsStore = new SqsStore();
+const app = buildApp({ logger: false, defaultRegion: region, stores: { s3Store, sqsStore } });
+addPresignedRequestChecks(app, modules);
 await addConditionalWrites(app, s3Store, modules);
+await addBucketNotifications(app, { s3Store, sqsStore, modules, region });
 await app.ready();
 
 // dynalite builds an http.Server around its request handler; we take the handler and never listen on its server.
