@@ -96,7 +96,7 @@ done
 [ -n "$endpoint" ] || die "emulator did not start within 10 s"
 log "SQS/S3/DynamoDB emulator on $endpoint"
 
-# --- queues, buckets, table (the emulator does not check signatures, so plain curl provisions it) --
+# --- queues, buckets, table (the emulator checks only presigned URLs' signatures, so plain curl provisions it)
 sqs() { # sqs ACTION JSON → response body
   curl -sS --fail-with-body -X POST "$endpoint/" -H "Content-Type: application/x-amz-json-1.0" \
     -H "X-Amz-Target: AmazonSQS.$1" --data "$2"
@@ -151,7 +151,6 @@ export DOTNET_NOLOGO=1 Logging__Console__FormatterName=simple
 # hands it), so the poll length bounds how long Ctrl-C takes: 5 s here, 20 s (the SQS maximum) in clusters.
 export Worker__WaitTimeSeconds=${RECEIVE_WAIT_SECONDS:-5}
 
-request_queue_url=$(sqs GetQueueUrl "{\"QueueName\":\"$REQUEST_QUEUE\"}" | json_field QueueUrl)
 sed -e "s|\${QUEUE_URL}|$request_queue_url|" -e "s|\${ENDPOINT}|$services_endpoint|" -e "s|\${MODEL_SHA256}|$model_sha256|" \
     -e "s|\${MIN_WORKERS}|$WORKERS|" -e "s|\${MAX_WORKERS}|$MAX_WORKERS|" "$repo/deploy/local/pool.yaml" >"$RUN_DIR/pool.yaml"
 "$operator_bin" --local "$RUN_DIR/pool.yaml" --urls "http://127.0.0.1:$OPERATOR_PORT" \
