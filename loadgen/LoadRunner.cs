@@ -155,11 +155,7 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
             }
             catch (HttpRequestException ex)
             {
-                // HttpRequestError says what failed when it can (ConnectionError, NameResolutionError…);
-                // otherwise the inner exception's type does (IOException for a connection closed mid-answer).
-                var kind = ex.HttpRequestError != HttpRequestError.Unknown ? ex.HttpRequestError.ToString()
-                    : ex.InnerException?.GetType().Name ?? nameof(HttpRequestException);
-                outcome = Outcome.Error($"http-{kind}", ex.InnerException?.Message ?? ex.Message);
+                outcome = ConnectionError(ex);
                 retryable = true;
             }
             if (!retryable || attempt >= options.Retries) break;
@@ -167,6 +163,17 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
         }
         var latency = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
         return new RequestRecord(sequence, image.Name, latency, outcome);
+    }
+
+    /// <summary>
+    /// A request that got no answer. HttpRequestError says what failed when it can (ConnectionError, NameResolutionError…);
+    /// otherwise the inner exception's type does (IOException for a connection closed mid-answer).
+    /// </summary>
+    private static Outcome ConnectionError(HttpRequestException ex)
+    {
+        var kind = ex.HttpRequestError != HttpRequestError.Unknown ? ex.HttpRequestError.ToString()
+            : ex.InnerException?.GetType().Name ?? nameof(HttpRequestException);
+        return Outcome.Error($"http-{kind}", ex.InnerException?.Message ?? ex.Message);
     }
 
     /// <summary>
@@ -193,9 +200,7 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
         }
         catch (HttpRequestException ex)
         {
-            var kind = ex.HttpRequestError != HttpRequestError.Unknown ? ex.HttpRequestError.ToString()
-                : ex.InnerException?.GetType().Name ?? nameof(HttpRequestException);
-            outcome = Outcome.Error($"http-{kind}", ex.InnerException?.Message ?? ex.Message);
+            outcome = ConnectionError(ex);
         }
         return new RequestRecord(sequence, image.Name, Stopwatch.GetElapsedTime(begin).TotalMilliseconds, outcome);
     }
