@@ -3,8 +3,38 @@ using System.Text.Json;
 
 namespace ImageRec.LoadGen;
 
-/// <summary>v1: upload and wait for the result; Harness: the course route; Upload: v1 without waiting (upload throughput).</summary>
-public enum LoadMode { V1, Harness, Upload }
+/// <summary>
+/// v1: upload and wait for the result; Harness: the course route; Upload: v1 without waiting (upload throughput);
+/// Direct: a presigned upload straight to S3 (POST /v1/uploads, PUT to its URL), then GET the result;
+/// DirectUpload: Direct without reading the result (direct-to-S3 upload throughput, to set beside Upload).
+/// </summary>
+public enum LoadMode { V1, Harness, Upload, Direct, DirectUpload }
+
+public static class LoadModes
+{
+    /// <summary>The mode as <c>--mode</c> takes it and the report writes it.</summary>
+    public static string Name(this LoadMode mode) => mode switch
+    {
+        LoadMode.DirectUpload => "direct-upload",
+        _ => mode.ToString().ToLowerInvariant(),
+    };
+
+    public static LoadMode Parse(string value) => value.ToLowerInvariant() switch
+    {
+        "v1" => LoadMode.V1,
+        "harness" => LoadMode.Harness,
+        "upload" => LoadMode.Upload,
+        "direct" => LoadMode.Direct,
+        "direct-upload" => LoadMode.DirectUpload,
+        _ => throw new ArgumentException($"--mode: '{value}' is not v1, harness, upload, direct or direct-upload"),
+    };
+
+    /// <summary>Whether the mode uploads through a presigned URL (POST /v1/uploads) instead of through the web tier.</summary>
+    public static bool IsDirect(this LoadMode mode) => mode is LoadMode.Direct or LoadMode.DirectUpload;
+}
+
+/// <summary>A presigned upload as <c>POST /v1/uploads</c> hands it out.</summary>
+public sealed record PresignedUpload(string Id, Uri Url, string Method, IReadOnlyDictionary<string, string> Headers);
 
 public enum Verdict { Ok, Wrong, Error }
 
@@ -28,7 +58,7 @@ public static class AnswerChecker
     public static Outcome Check(LoadMode mode, string fileName, HttpStatusCode status, string body, ExpectedLabel? expected) =>
         mode switch
         {
-            LoadMode.V1 => CheckV1(status, body, expected),
+            LoadMode.V1 or LoadMode.Direct => CheckV1(status, body, expected),
             LoadMode.Upload => CheckUpload(status, body),
             _ => CheckHarness(fileName, status, body, expected),
         };
@@ -47,6 +77,48 @@ public static class AnswerChecker
         catch (JsonException)
         {
             return Outcome.Error("bad-body", Shorten(body));
+        }
+    }
+
+    /// <summary>
+    /// The answer to <c>POST /v1/uploads</c>: 201 with the presigned PUT (<c>id</c>, <c>url</c>, <c>method</c>,
+    /// <c>headers</c>), or the error it is.
+    /// </summary>
+    public static (PresignedUpload? Upload, Outcome Error) ReadPresignedUpload(HttpStatusCode status, string body)
+    {
+        if (status != HttpStatusCode.Created) return (null, Outcome.Error($"http-{(int)status}", Shorten(body)));
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("url", out var url) && Uri.TryCreate(url.GetString(), UriKind.Absolute, out var uri)
+                && root.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String)
+            {
+                var headers = root.TryGetProperty("headers", out var h) && h.ValueKind == JsonValueKind.Object
+                    ? h.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!)
+                    : [];
+                return (new PresignedUpload(id.GetString()!, uri, method.GetString()!, headers), Outcome.Ok);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return (null, Outcome.Error("bad-body", Shorten(body)));
+    }
+
+    /// <summary>The <c>status</c> of a result body (<c>queued</c>, <c>awaiting-upload</c>, <c>succeeded</c>…), or null.</summary>
+    public static string? StatusOf(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("status", out var s)
+                && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -25,11 +25,15 @@ public sealed record LoadGenOptions
         usage: imagerec-loadgen --url http://127.0.0.1:8080 --images <folder> [options]
           --count N          requests to send; images cycle through the folder (default 100)
           --concurrency C    requests in flight at once (default 10)
-          --mode v1|harness|upload
+          --mode v1|harness|upload|direct|direct-upload
                              v1: POST /v1/images?wait=W, field 'image', JSON answer (default)
                              harness: POST /, field 'inputFile', text/plain 'name:label'
                              upload: POST /v1/images without waiting, 202 queued (upload throughput)
-          --wait W           v1 wait in seconds, at most 30 (default 30)
+                             direct: POST /v1/uploads, PUT the image to its presigned S3 URL, then
+                               GET /v1/images/{id}?wait=W until it is finished; the label is checked as in v1
+                             direct-upload: direct without reading the result (direct-to-S3 upload throughput,
+                               to compare with upload)
+          --wait W           v1 and direct wait in seconds, at most 30 (default 30)
           --expected FILE    expected.csv (default: <images>/expected.csv when present)
           --histogram FILE   write a latency histogram as SVG
           --json FILE        write the report as JSON
@@ -37,7 +41,8 @@ public sealed record LoadGenOptions
           --title TEXT       histogram title
           --token TOKEN      send 'Authorization: Bearer TOKEN' (a web tier with sign-in)
           --retries N        resend an upload up to N times after a 5xx answer or a connection error, with the
-                             same Idempotency-Key, so a retry never stores the image twice (default 0)
+                             same Idempotency-Key, so a retry never stores the image twice (default 0);
+                             not in the direct modes
           --user NAME        sign in as NAME first: password grant at the web tier's OpenID provider
                              (GET /v1/auth/config); only the local provider of `make run` allows it
         Ctrl-C stops the run and reports what was answered so far.
@@ -66,7 +71,7 @@ public sealed record LoadGenOptions
                 "images" => options with { Images = value },
                 "count" => options with { Count = Positive(name, value) },
                 "concurrency" => options with { Concurrency = Positive(name, value) },
-                "mode" => options with { Mode = value.ToLowerInvariant() switch { "v1" => LoadMode.V1, "harness" => LoadMode.Harness, "upload" => LoadMode.Upload, _ => throw new ArgumentException($"--mode: '{value}' is not v1, harness or upload") } },
+                "mode" => options with { Mode = LoadModes.Parse(value) },
                 "wait" => options with { WaitSeconds = Positive(name, value) },
                 "expected" => options with { Expected = value },
                 "histogram" => options with { Histogram = value },

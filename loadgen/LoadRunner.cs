@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 
 namespace ImageRec.LoadGen;
 
@@ -36,10 +37,16 @@ public sealed record RunResult(IReadOnlyList<RequestRecord> Records, int Request
 /// whose handler allows as many connections as there are requests in flight. Request <c>i</c> sends image
 /// <c>i mod images</c>. A request cut off by cancellation (Ctrl-C, <c>--max-seconds</c>) is not counted.
 /// </summary>
+/// <para>The direct modes PUT each image to its presigned URL through a second client (<paramref name="storage"/>, else one
+/// of <see cref="CreateStorageClient"/>): S3 must not see the web tier's bearer token beside the URL's signature.</para>
 public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadOnlyList<ImageFile> images,
-    IReadOnlyDictionary<string, ExpectedLabel>? expected)
+    IReadOnlyDictionary<string, ExpectedLabel>? expected, HttpClient? storage = null)
 {
+    /// <summary>How many <c>?wait=</c> reads a direct upload makes at most before it counts as not ready.</summary>
+    private const int MaxResultReads = 3;
+
     private int _done, _errors, _retries;
+    private readonly Lazy<HttpClient> _storage = new(() => storage ?? CreateStorageClient(options));
 
     /// <summary>Uploads sent again after a 5xx or a connection error (<c>--retries</c>).</summary>
     public int Retries => Volatile.Read(ref _retries);
@@ -64,6 +71,17 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
         return client;
     }
 
+    /// <summary>A client for the presigned PUTs: no base address, no default headers.</summary>
+    public static HttpClient CreateStorageClient(LoadGenOptions options) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = Math.Max(options.Concurrency, 2),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken)
     {
         var records = new RequestRecord?[options.Count];
@@ -75,7 +93,8 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
                 new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
                 async (i, token) =>
                 {
-                    var record = await SendAsync(i, images[i % images.Count], token);
+                    var image = images[i % images.Count];
+                    var record = options.Mode.IsDirect() ? await SendDirectAsync(i, image, token) : await SendAsync(i, image, token);
                     if (record is null) return;
                     records[i] = record;
                     if (record.Value.Outcome.Verdict != Verdict.Ok) Interlocked.Increment(ref _errors);
@@ -136,11 +155,7 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
             }
             catch (HttpRequestException ex)
             {
-                // HttpRequestError says what failed when it can (ConnectionError, NameResolutionError…);
-                // otherwise the inner exception's type does (IOException for a connection closed mid-answer).
-                var kind = ex.HttpRequestError != HttpRequestError.Unknown ? ex.HttpRequestError.ToString()
-                    : ex.InnerException?.GetType().Name ?? nameof(HttpRequestException);
-                outcome = Outcome.Error($"http-{kind}", ex.InnerException?.Message ?? ex.Message);
+                outcome = ConnectionError(ex);
                 retryable = true;
             }
             if (!retryable || attempt >= options.Retries) break;
@@ -148,5 +163,83 @@ public sealed class LoadRunner(HttpClient client, LoadGenOptions options, IReadO
         }
         var latency = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
         return new RequestRecord(sequence, image.Name, latency, outcome);
+    }
+
+    /// <summary>
+    /// A request that got no answer. HttpRequestError says what failed when it can (ConnectionError, NameResolutionError…);
+    /// otherwise the inner exception's type does (IOException for a connection closed mid-answer).
+    /// </summary>
+    private static Outcome ConnectionError(HttpRequestException ex)
+    {
+        var kind = ex.HttpRequestError != HttpRequestError.Unknown ? ex.HttpRequestError.ToString()
+            : ex.InnerException?.GetType().Name ?? nameof(HttpRequestException);
+        return Outcome.Error($"http-{kind}", ex.InnerException?.Message ?? ex.Message);
+    }
+
+    /// <summary>
+    /// One presigned upload: <c>POST /v1/uploads</c>, the PUT of the bytes to the URL it answers with its headers, and in
+    /// <see cref="LoadMode.Direct"/> <c>GET /v1/images/{id}?wait=W</c> until the image is finished (at most
+    /// <see cref="MaxResultReads"/> reads), checked as v1 checks its answer. The latency runs from the POST to the last answer.
+    /// </summary>
+    private async Task<RequestRecord?> SendDirectAsync(int sequence, ImageFile image, CancellationToken token)
+    {
+        var want = expected is not null && expected.TryGetValue(image.Name, out var e) ? e : null;
+        var begin = Stopwatch.GetTimestamp();
+        Outcome outcome;
+        try
+        {
+            outcome = await DirectAsync(image, want, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (TaskCanceledException)
+        {
+            outcome = Outcome.Error("client-timeout");
+        }
+        catch (HttpRequestException ex)
+        {
+            outcome = ConnectionError(ex);
+        }
+        return new RequestRecord(sequence, image.Name, Stopwatch.GetElapsedTime(begin).TotalMilliseconds, outcome);
+    }
+
+    private async Task<Outcome> DirectAsync(ImageFile image, ExpectedLabel? want, CancellationToken token)
+    {
+        PresignedUpload upload;
+        using (var grant = await client.PostAsJsonAsync("v1/uploads",
+            new { contentType = image.ContentType, contentLength = image.Bytes.Length, fileName = image.Name }, token))
+        {
+            var (granted, refused) = AnswerChecker.ReadPresignedUpload(grant.StatusCode, await grant.Content.ReadAsStringAsync(token));
+            if (granted is null) return refused;
+            upload = granted;
+        }
+
+        using (var put = new HttpRequestMessage(new HttpMethod(upload.Method), upload.Url) { Content = new ByteArrayContent(image.Bytes) })
+        {
+            foreach (var (name, value) in upload.Headers)
+            {
+                if (!put.Headers.TryAddWithoutValidation(name, value)) put.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+            using var stored = await _storage.Value.SendAsync(put, token);
+            if (!stored.IsSuccessStatusCode)
+            {
+                var text = await stored.Content.ReadAsStringAsync(token);
+                return Outcome.Error($"put-{(int)stored.StatusCode}", text.Length <= 200 ? text : text[..200] + "…");
+            }
+        }
+        if (options.Mode == LoadMode.DirectUpload) return Outcome.Ok;
+
+        for (var read = 1; ; read++)
+        {
+            using var response = await client.GetAsync($"v1/images/{upload.Id}?wait={options.WaitSeconds}", token);
+            var body = await response.Content.ReadAsStringAsync(token);
+            var status = response.StatusCode == System.Net.HttpStatusCode.OK ? AnswerChecker.StatusOf(body) : null;
+            if (status is "queued" or "awaiting-upload" && read < MaxResultReads) continue;
+            return status is "queued" or "awaiting-upload"
+                ? Outcome.Error("not-ready", $"{upload.Id} still {status} after {read} reads of {options.WaitSeconds} s")
+                : AnswerChecker.Check(LoadMode.Direct, image.Name, response.StatusCode, body, want);
+        }
     }
 }

@@ -25,7 +25,7 @@ catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or A
     Console.Error.WriteLine($"imagerec-loadgen: {ex.Message}");
     return 2;
 }
-Console.Error.WriteLine($"loadgen: {options.Count} requests, concurrency {options.Concurrency}, {options.Mode.ToString().ToLowerInvariant()} mode, {images.Count} images"
+Console.Error.WriteLine($"loadgen: {options.Count} requests, concurrency {options.Concurrency}, {options.Mode.Name()} mode, {images.Count} images"
     + (expected is null ? ", answers not checked (no expected.csv)" : $", answers checked against {expected.Count} expected labels"));
 
 using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(options.MaxSeconds));

@@ -23,7 +23,7 @@ public sealed record Report(
             .Concat(records.Where(r => r.Outcome.Verdict == Verdict.Error).GroupBy(r => r.Outcome.ErrorKind)
                 .Select(g => $"error {g.Key}: {g.First().File} {g.First().Outcome.Detail}".TrimEnd()))
             .ToList();
-        return new Report(options.Mode.ToString().ToLowerInvariant(), options.Url.ToString(), run.Requested, records.Count,
+        return new Report(options.Mode.Name(), options.Url.ToString(), run.Requested, records.Count,
             options.Concurrency,
             records.Count(r => r.Outcome.Verdict == Verdict.Ok), records.Count(r => r.Outcome.Verdict == Verdict.Wrong),
             records.Count(r => r.Outcome.Verdict == Verdict.Error), errorsByKind, run.Seconds,

@@ -20,7 +20,6 @@ var builder = WebApplication.CreateBuilder(ServiceHostOptions.For(args));
 
 builder.Services.AddImageRecAws(builder.Configuration);
 builder.Services.AddImageStorage(builder.Configuration).AddJobSubmission(builder.Configuration);
-builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
 builder.Services.Configure<CourseHarnessOptions>(builder.Configuration.GetSection(CourseHarnessOptions.Section));
 builder.Services.AddImageRecAuth(builder.Configuration);
 
@@ -59,6 +58,7 @@ app.UseRateLimiter();
 
 app.MapAuthConfigApi();
 app.MapImagesApi();
+app.MapUploadsApi();
 app.MapCourseHarnessApi();
 app.MapWebPage().MapPoolApi();
 app.MapImageRecObservability();

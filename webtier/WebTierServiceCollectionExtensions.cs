@@ -2,6 +2,7 @@ using ImageRec.Common.Configuration;
 using ImageRec.Common.Index;
 using ImageRec.WebTier.Storage;
 using ImageRec.WebTier.Submission;
+using ImageRec.WebTier.Uploads;
 
 namespace ImageRec.WebTier;
 
@@ -24,7 +25,7 @@ public static class WebTierServiceCollectionExtensions
     }
 
     /// <summary>
-    /// How an upload becomes a job and its answer: the submitter, the request and reply queues, and the background
+    /// How an upload becomes a job and its answer: the submitter (and the presigned uploads straight to S3), the request and reply queues, and the background
     /// loops that keep nothing half-done (the abandoned-upload cleanup and the stalled-job sweeper). Needs
     /// <see cref="AddImageStorage"/>.
     /// </summary>
@@ -33,9 +34,11 @@ public static class WebTierServiceCollectionExtensions
         services.Configure<QueueOptions>(configuration.GetSection(QueueOptions.Section));
         services.Configure<ReplyQueueOptions>(configuration.GetSection(ReplyQueueOptions.Section));
         services.Configure<SweeperOptions>(configuration.GetSection(SweeperOptions.Section));
+        services.Configure<UploadOptions>(configuration.GetSection(UploadOptions.Section));
         services.AddSingleton<WebTierMetrics>();
         services.AddSingleton<RequestQueue>();
         services.AddSingleton<JobSubmitter>();
+        services.AddSingleton<DirectUploads>();
         services.AddSingleton<AbandonedUploads>();
         services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploads>());
         services.AddSingleton<StalledJobSweeper>();

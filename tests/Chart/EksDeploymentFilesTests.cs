@@ -113,9 +113,10 @@ public partial class EksDeploymentFilesTests
     public void Every_placeholder_of_the_deployment_files_is_documented_in_the_README()
     {
         var readme = File.ReadAllText(Eks("README.md"));
-        var files = Directory.GetFiles(Eks("iam"), "*.json").Append(Eks("image-index-table.json"));
+        var files = Directory.GetFiles(Eks("iam"), "*.json").Concat(Directory.GetFiles(Eks(), "*.json"));
         var placeholders = files.SelectMany(f => Placeholder().Matches(File.ReadAllText(f)).Select(m => m.Value)).Distinct().ToList();
         Assert.Contains("${INDEX_TABLE}", placeholders);
+        Assert.Contains("${SITE_ORIGIN}", placeholders);
         Assert.All(placeholders, p => Assert.Contains($"`{p}`", readme));
     }
 
@@ -162,6 +163,70 @@ public partial class EksDeploymentFilesTests
         Assert.Contains("--cli-input-json \"$(envsubst '${INDEX_TABLE}' < deploy/eks/image-index-table.json)\"", readme);
         Assert.Contains("aws dynamodb wait table-exists", readme);
         Assert.DoesNotContain("--cli-input-json file://", readme);
+    }
+
+    private const string RequestQueue = "arn:aws:sqs:${AWS_REGION}:${AWS_ACCOUNT_ID}:${REQUEST_QUEUE}";
+
+    [Theory]
+    [InlineData("s3-notification.json")]
+    [InlineData("request-queue-policy.json")]
+    [InlineData("s3-cors.json")]
+    public void The_direct_upload_files_are_JSON_without_account_ids(string file)
+    {
+        var text = File.ReadAllText(Eks(file));
+        Assert.DoesNotMatch(AccountId(), text);
+        Assert.IsType<JsonObject>(JsonNode.Parse(text));
+    }
+
+    [Fact]
+    public void The_input_bucket_notifies_every_created_object_to_the_request_queue_the_web_tier_sends_to()
+    {
+        var notification = JsonNode.Parse(File.ReadAllText(Eks("s3-notification.json")))!.AsObject();
+        // NotificationConfiguration members only (put-bucket-notification-configuration refuses others).
+        Assert.All(notification.Select(p => p.Key), k => Assert.Contains(k, new[] { "TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations", "EventBridgeConfiguration" }));
+        var queue = Assert.Single(notification["QueueConfigurations"]!.AsArray())!;
+        Assert.Equal(RequestQueue, (string?)queue["QueueArn"]);
+        Assert.Equal(["s3:ObjectCreated:*"], queue["Events"]!.AsArray().Select(e => (string)e!));
+        Assert.Null(queue["Filter"]); // keys are {owner}/{name}: no prefix shared by all
+        Assert.Contains(Statements("webtier-policy.json"), s => s.Resource == RequestQueue && s.Actions.Contains("sqs:SendMessage"));
+    }
+
+    [Fact]
+    public void The_request_queue_lets_only_the_input_bucket_of_this_account_send()
+    {
+        var policy = JsonNode.Parse(File.ReadAllText(Eks("request-queue-policy.json")))!;
+        Assert.Equal("2012-10-17", (string?)policy["Version"]);
+        var statement = Assert.Single(policy["Statement"]!.AsArray())!;
+        Assert.Equal("Allow", (string?)statement["Effect"]);
+        Assert.Equal("s3.amazonaws.com", (string?)statement["Principal"]!["Service"]);
+        Assert.Equal("sqs:SendMessage", (string?)statement["Action"]);
+        Assert.Equal(RequestQueue, (string?)statement["Resource"]);
+        var condition = statement["Condition"]!.AsObject();
+        Assert.Equal(["ArnEquals", "StringEquals"], condition.Select(c => c.Key).Order());
+        Assert.Equal("arn:aws:s3:::${INPUT_BUCKET}", (string?)condition["ArnEquals"]!["aws:SourceArn"]);
+        Assert.Equal("${AWS_ACCOUNT_ID}", (string?)condition["StringEquals"]!["aws:SourceAccount"]);
+    }
+
+    [Fact]
+    public void The_input_bucket_allows_the_pages_put_with_its_content_type_from_the_site_only()
+    {
+        var rule = Assert.Single(JsonNode.Parse(File.ReadAllText(Eks("s3-cors.json")))!["CORSRules"]!.AsArray())!;
+        Assert.Equal(["${SITE_ORIGIN}"], rule["AllowedOrigins"]!.AsArray().Select(o => (string)o!));
+        Assert.Equal(["PUT"], rule["AllowedMethods"]!.AsArray().Select(o => (string)o!));
+        Assert.Equal(["Content-Type"], rule["AllowedHeaders"]!.AsArray().Select(o => (string)o!));
+    }
+
+    [Fact]
+    public void The_README_sets_the_queue_policy_before_the_notification_and_substitutes_the_placeholders()
+    {
+        var readme = File.ReadAllText(Eks("README.md"));
+        var policy = readme.IndexOf("aws sqs set-queue-attributes", StringComparison.Ordinal);
+        var notification = readme.IndexOf("aws s3api put-bucket-notification-configuration", StringComparison.Ordinal);
+        Assert.True(policy >= 0 && notification > policy, "S3 checks the destination when the notification is set: the queue policy comes first");
+        Assert.Contains("< deploy/eks/request-queue-policy.json)\" '{Policy: $policy}')\"", readme);
+        Assert.Contains("--notification-configuration \"$(envsubst '${AWS_REGION} ${AWS_ACCOUNT_ID} ${REQUEST_QUEUE}' < deploy/eks/s3-notification.json)\"", readme);
+        Assert.Contains("aws s3api put-bucket-cors", readme);
+        Assert.Contains("--cors-configuration \"$(envsubst '${SITE_ORIGIN}' < deploy/eks/s3-cors.json)\"", readme);
     }
 
     [GeneratedRegex(@"\b\d{12}\b")]

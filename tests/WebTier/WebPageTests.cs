@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ImageRec.Common.Aws;
 using ImageRec.Tests.Infrastructure;
+using ImageRec.WebTier;
+using ImageRec.WebTier.Storage;
 using ImageRec.WebTier.Page;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +38,9 @@ public sealed partial class WebPageTests : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddProblemDetails();
             builder.Services.AddWebPage(builder.Configuration);
+            // As the web tier binds them (AddImageRecAws, AddImageStorage): the input bucket's origins are in the policy.
+            builder.Services.AddOptions<AwsOptions>().Bind(builder.Configuration.GetSection(AwsOptions.SectionName));
+            builder.Services.Configure<ImageRec.Common.Configuration.StorageOptions>(builder.Configuration.GetSection(ImageRec.Common.Configuration.StorageOptions.Section));
         },
         app => app.MapWebPage());
 
@@ -60,7 +66,8 @@ public sealed partial class WebPageTests : IAsyncLifetime
         Assert.Equal("'self'", policy["script-src"]);
         Assert.Equal("'self'", policy["style-src"]);
         Assert.Equal("'self' blob:", policy["img-src"]);
-        Assert.Equal("'self'", policy["connect-src"]);
+        // This origin, and the input bucket's on S3 (defaults: imagerec-input in us-east-1) for the large files' presigned PUTs.
+        Assert.Equal($"'self' {DefaultBucketOrigins}", policy["connect-src"]);
         Assert.Equal("'none'", policy["frame-ancestors"]);
         Assert.Equal("'script'", policy["require-trusted-types-for"]);
         Assert.DoesNotContain("unsafe", string.Join(' ', policy.Values));
@@ -124,11 +131,49 @@ public sealed partial class WebPageTests : IAsyncLifetime
         await using (var server = await StartAsync(new() { ["WebPage:ConnectSources:0"] = "https://login.example.com/realms/imagerec/" }))
         {
             using var response = await _http.GetAsync(server.Address);
-            Assert.Equal("'self' https://login.example.com", Directives(response.Headers.GetValues("Content-Security-Policy").Single())["connect-src"]);
+            Assert.Equal($"'self' {DefaultBucketOrigins} https://login.example.com", Directives(response.Headers.GetValues("Content-Security-Policy").Single())["connect-src"]);
         }
 
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new() { ["WebPage:ConnectSources:0"] = "'unsafe-eval'" }));
         Assert.Contains("''unsafe-eval'' is not one", refused.Message);
+    }
+
+    private const string DefaultBucketOrigins = "https://imagerec-input.s3.us-east-1.amazonaws.com https://s3.us-east-1.amazonaws.com";
+
+    [Fact]
+    public async Task With_an_endpoint_override_the_page_may_call_that_endpoint_and_no_S3_origin()
+    {
+        await using var server = await StartAsync(new() { ["Aws:ServiceUrl"] = "http://127.0.0.1:4566/", ["Storage:InputBucket"] = "images" });
+        using var response = await _http.GetAsync(server.Address);
+        Assert.Equal("'self' http://127.0.0.1:4566", Directives(response.Headers.GetValues("Content-Security-Policy").Single())["connect-src"]);
+    }
+
+    /// <summary>
+    /// The page PUTs large files to the URL <c>POST /v1/uploads</c> answers: the origin of whatever the web tier's own
+    /// presigner makes (its S3 client, as the web tier registers it) must be one the policy allows, or the browser blocks the PUT.
+    /// </summary>
+    [Theory]
+    [InlineData("us-east-1", "imagerec-input", null)]
+    [InlineData("eu-west-1", "photos-prod", null)]
+    [InlineData("ap-southeast-2", "with.dots.bucket", null)]
+    [InlineData("us-east-1", "imagerec-input", "http://127.0.0.1:4566")]
+    public async Task The_presigned_urls_origin_is_one_the_policy_allows(string region, string bucket, string? serviceUrl)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Aws:Region"] = region,
+            ["Aws:ServiceUrl"] = serviceUrl,
+            ["Aws:AccessKeyId"] = "AKIDEXAMPLE",
+            ["Aws:SecretAccessKey"] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            ["Storage:InputBucket"] = bucket,
+        }).Build();
+        await using var services = new ServiceCollection().AddLogging().AddImageRecAws(configuration).AddImageStorage(configuration).BuildServiceProvider();
+        var url = await services.GetRequiredService<InputStore>().PresignPutAsync("user-a", Guid.CreateVersion7().ToString(), "image/jpeg",
+            DateTimeOffset.UtcNow.AddMinutes(5), default);
+
+        var allowed = WebPage.InputBucketOrigins(services.GetRequiredService<IOptions<AwsOptions>>().Value, bucket);
+        Assert.Contains(url.GetLeftPart(UriPartial.Authority), allowed);
+        Assert.Contains(url.GetLeftPart(UriPartial.Authority), Directives(WebPage.ContentSecurityPolicy(new WebPageOptions(), allowed))["connect-src"].Split(' '));
     }
 
     private static Dictionary<string, string> Directives(string policy) => policy.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -38,10 +38,7 @@ public static class ImagesApi
         HttpRequest request, ClaimsPrincipal user, UploadReader reader, JobSubmitter submitter,
         IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
-        if (!TryParseWait(request.Query["wait"], options.Value.MaxWaitSeconds, out var wait))
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query",
-                detail: $"'wait' must be a whole number of seconds between 0 and {options.Value.MaxWaitSeconds}.",
-                extensions: new Dictionary<string, object?> { ["reason"] = "invalid-wait" });
+        if (!TryParseWait(request.Query["wait"], options.Value.MaxWaitSeconds, out var wait)) return InvalidWait(options.Value);
 
         var (key, invalidKey) = IdempotencyKey.Read(request.Headers);
         if (invalidKey is not null) return invalidKey.ToProblem();
@@ -60,13 +57,30 @@ public static class ImagesApi
         }
     }
 
-    /// <summary><c>GET /v1/images/{id}</c>: the result, <c>queued</c> while it is not there yet, or 404.</summary>
+    /// <summary>How often <c>GET /v1/images/{id}?wait=</c> looks again (one index read and one S3 read each time).</summary>
+    internal static readonly TimeSpan GetPollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// <c>GET /v1/images/{id}[?wait=seconds]</c>: the result, <c>queued</c> (or <c>awaiting-upload</c>, a presigned
+    /// upload not in S3 yet) while it is not there yet, or 404. With <c>wait</c>: an unfinished image is read again until it
+    /// finishes or <c>wait</c> seconds (at most Uploads:MaxWaitSeconds) pass, then answered as it is then.
+    /// </summary>
     public static async Task<Results<Ok<RecognitionResult>, ProblemHttpResult>> GetAsync(
-        string id, ClaimsPrincipal user, ImageCatalog catalog, CancellationToken cancellationToken)
+        string id, HttpRequest request, ClaimsPrincipal user, ImageCatalog catalog, IOptions<UploadOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
     {
+        if (!TryParseWait(request.Query["wait"], options.Value.MaxWaitSeconds, out var wait)) return InvalidWait(options.Value);
         // Ids are UUIDs we minted; anything else cannot exist (and never reaches S3 or the index as a key).
         if (!Guid.TryParseExact(id, "D", out _)) return NotFound(id);
-        return await catalog.GetAsync(Owner.From(user), id, cancellationToken) is { } result ? TypedResults.Ok(result) : NotFound(id);
+        var owner = Owner.From(user);
+        var deadline = time.GetUtcNow() + wait;
+        while (true)
+        {
+            if (await catalog.GetAsync(owner, id, cancellationToken) is not { } result) return NotFound(id);
+            var left = deadline - time.GetUtcNow();
+            if (result.Status is not (JobStatus.Queued or JobStatus.AwaitingUpload) || left <= TimeSpan.Zero) return TypedResults.Ok(result);
+            await Task.Delay(left < GetPollInterval ? left : GetPollInterval, time, cancellationToken);
+        }
     }
 
     public sealed record ImageList(IReadOnlyList<RecognitionResult> Items, string? NextCursor);
@@ -111,6 +125,11 @@ public static class ImagesApi
         if (!Guid.TryParseExact(id, "D", out _)) return NotFound(id);
         return await catalog.DeleteAsync(Owner.From(user), id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
     }
+
+    private static ProblemHttpResult InvalidWait(UploadOptions options) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest, title: "Invalid query",
+        detail: $"'wait' must be a whole number of seconds between 0 and {options.MaxWaitSeconds}.",
+        extensions: new Dictionary<string, object?> { ["reason"] = "invalid-wait" });
 
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "No such image",

@@ -1,3 +1,5 @@
+using ImageRec.Common.Aws;
+using ImageRec.Common.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -23,7 +25,9 @@ public static class WebPage
 
     public static IEndpointRouteBuilder MapWebPage(this IEndpointRouteBuilder endpoints)
     {
-        var policy = ContentSecurityPolicy(endpoints.ServiceProvider.GetRequiredService<IOptions<WebPageOptions>>().Value);
+        var services = endpoints.ServiceProvider;
+        var policy = ContentSecurityPolicy(services.GetRequiredService<IOptions<WebPageOptions>>().Value,
+            InputBucketOrigins(services.GetRequiredService<IOptions<AwsOptions>>().Value, services.GetRequiredService<IOptions<StorageOptions>>().Value.InputBucket));
         endpoints.MapGet("/", (WebPageAssets assets, HttpResponse response) =>
         {
             response.Headers.ContentSecurityPolicy = policy;
@@ -59,14 +63,26 @@ public static class WebPage
 
     /// <summary>
     /// Only this origin's scripts, styles and images (plus blob: URLs: thumbnails are fetched with the
-    /// bearer token and shown from blobs); calls to this origin and the configured extra origins.
+    /// bearer token and shown from blobs); calls to this origin, the input bucket's (<paramref name="storageOrigins"/>:
+    /// the page PUTs large files to a presigned URL there) and the configured extra origins.
     /// </summary>
-    internal static string ContentSecurityPolicy(WebPageOptions options)
+    internal static string ContentSecurityPolicy(WebPageOptions options, IEnumerable<string>? storageOrigins = null)
     {
-        var connect = string.Join(' ', ["'self'", .. options.ConnectSources.Select(Origin)]);
+        var connect = string.Join(' ', new[] { "'self'" }.Concat(storageOrigins ?? []).Concat(options.ConnectSources.Select(Origin)).Distinct());
         return $"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src {connect}; " +
                "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
     }
+
+    /// <summary>
+    /// The origins a presigned URL of the input bucket can have (<see cref="Storage.InputStore.PresignPutAsync"/>): the
+    /// endpoint override's (<c>Aws:ServiceUrl</c>, the emulator: path-style), else the regional S3 endpoint,
+    /// virtual-hosted (<c>https://{bucket}.s3.{region}.amazonaws.com</c>, what the SDK signs for a bucket name valid as a
+    /// host name) and path-style (<c>https://s3.{region}.amazonaws.com</c>, for one that is not, e.g. with dots).
+    /// </summary>
+    internal static IReadOnlyList<string> InputBucketOrigins(AwsOptions aws, string inputBucket) =>
+        !string.IsNullOrEmpty(aws.ServiceUrl)
+            ? [Origin(aws.ServiceUrl)]
+            : [$"https://{inputBucket}.s3.{aws.Region}.amazonaws.com", $"https://s3.{aws.Region}.amazonaws.com"];
 
     private static string Origin(string source) =>
         Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"

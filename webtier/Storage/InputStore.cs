@@ -67,6 +67,45 @@ public sealed class InputStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
         }
     }
 
+    /// <summary>
+    /// A presigned S3 PUT of <c>{owner}/{id}</c> that expires at <paramref name="expiresAt"/>. The Content-Type is
+    /// signed: S3 refuses the PUT with another one. The length cannot be bound: a presigned PUT signs no
+    /// Content-Length range (only a presigned POST policy's <c>content-length-range</c> can), so a client may store
+    /// a larger object than it declared; the worker checks every input's size before it reads it, as it does for
+    /// any object that arrives by an S3 event. No metadata either: what a client would send as <c>x-amz-meta-*</c>
+    /// it could also forge; the index item holds what listing needs.
+    /// With an endpoint override (<c>Aws:ServiceUrl</c>, the emulator) the URL points there, path-style.
+    /// </summary>
+    public async Task<Uri> PresignPutAsync(string owner, string id, string contentType, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = StorageOptions.InputKey(owner, id),
+            Verb = HttpVerb.PUT,
+            ContentType = contentType,
+            Expires = expiresAt.UtcDateTime,
+            // The SDK builds https URLs unless told otherwise; an http endpoint override (the emulator) keeps its scheme.
+            Protocol = s3.Config.ServiceURL is { } url && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS,
+        };
+        return new Uri(await s3.GetPreSignedURLAsync(request));
+    }
+
+    /// <summary>Whether the input object exists (a HEAD).</summary>
+    public async Task<bool> ExistsAsync(string owner, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.GetObjectMetadataAsync(Bucket, StorageOptions.InputKey(owner, id), cancellationToken);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     public Task DeleteAsync(string owner, string id, CancellationToken cancellationToken) =>
         s3.DeleteObjectAsync(Bucket, StorageOptions.InputKey(owner, id), cancellationToken);
 

@@ -3,6 +3,7 @@ using ImageRec.Common.Aws;
 using ImageRec.Common.Contracts;
 using ImageRec.Common.Index;
 using ImageRec.WebTier.Storage;
+using ImageRec.WebTier.Uploads;
 using Microsoft.Extensions.Options;
 
 namespace ImageRec.WebTier.Submission;
@@ -17,6 +18,10 @@ namespace ImageRec.WebTier.Submission;
 /// so a job can still be queued again by two of them: the copy that finds the result stored is not run
 /// (JobBatchProcessor checks every job for an earlier result); two copies taken by two workers at the same
 /// moment both run and write equal results, the case <see cref="SweeperOptions.StalledAfter"/> keeps rare.
+/// <para>A presigned upload (<see cref="DirectUploads"/>) still awaiting its image once its URL has expired and
+/// <see cref="SweeperOptions.StalledAfter"/> more has passed: when its input is in S3 after all, the bucket's event
+/// was lost and the sweeper sends its job like a stalled queued one's; when it is not, the upload never came (no
+/// expired URL can bring it any more) and its index item is dropped.</para>
 /// </summary>
 public sealed class StalledJobSweeper(
     ImageIndex index,
@@ -24,6 +29,7 @@ public sealed class StalledJobSweeper(
     IAmazonSQS sqs,
     RequestQueue requestQueue,
     IOptions<SweeperOptions> options,
+    IOptions<UploadOptions> uploads,
     WebTierMetrics metrics,
     TimeProvider time,
     ILogger<StalledJobSweeper> logger) : BackgroundService
@@ -65,12 +71,27 @@ public sealed class StalledJobSweeper(
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var stalledBefore = time.GetUtcNow() - options.Value.StalledAfter;
+        // A presigned upload may arrive until its URL expires (a PUT begun just before then may still be streaming).
+        var unsentBefore = stalledBefore - TimeSpan.FromSeconds(uploads.Value.PresignedUrlSeconds);
         var requeued = 0;
         await foreach (var image in index.QueuedBeforeAsync(stalledBefore, cancellationToken))
         {
             var key = $"{image.Owner}/{image.Id}";
             // Queued again by this replica within StalledAfter: that copy is still waiting for a worker.
             if (_requeuedAt.TryGetValue(key, out var requeuedAt) && requeuedAt > stalledBefore) continue;
+            if (image.Status == JobStatus.AwaitingUpload)
+            {
+                if (image.UploadedAt >= unsentBefore) continue;
+                if (!await inputs.ExistsAsync(image.Owner, image.Id, cancellationToken))
+                {
+                    // Its URL expired a StalledAfter ago, so nothing can store the image any more: the item goes.
+                    await index.DeleteAsync(image.Owner, image.Id, cancellationToken);
+                    logger.LogInformation("Dropped presigned upload {JobId} of {Owner}: handed out at {UploadedAt:O}, its URL expired and no image came",
+                        image.Id, image.Owner, image.UploadedAt);
+                    continue;
+                }
+                logger.LogWarning("Presigned upload {JobId} is in S3 but its bucket event never made a job; sending it", image.Id);
+            }
 
             var job = new RecognitionJob
             {

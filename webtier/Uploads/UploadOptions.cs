@@ -14,6 +14,12 @@ public sealed class UploadOptions
     /// <summary>Longest a client may ask to wait for the result (<c>?wait=</c>), in seconds.</summary>
     public int MaxWaitSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long a presigned upload URL (<c>POST /v1/uploads</c>) stays valid, in seconds. The stalled-job sweeper
+    /// gives an upload this long plus its StalledAfter to arrive before it drops the index item.
+    /// </summary>
+    public int PresignedUrlSeconds { get; set; } = 300;
+
     /// <summary>How long the course-compatible <c>POST /</c> waits for the label, in seconds.</summary>
     public int LegacyWaitSeconds { get; set; } = 30;
 }

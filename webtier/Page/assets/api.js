@@ -79,6 +79,34 @@ export function uploadImage(file, { wait = 20, idempotencyKey = null, onProgress
   });
 }
 
+/**
+ * Asks for a presigned upload of `file` straight to S3 (POST /v1/uploads): { id, url, method, headers, expiresAt }.
+ * The image then reads at GET /v1/images/{id} as 'awaiting-upload' until it is in S3.
+ */
+export async function requestDirectUpload(file) {
+  const body = JSON.stringify({ contentType: file.type, contentLength: file.size, fileName: file.name });
+  return (await send('/v1/uploads', { method: 'POST', body, headers: { 'Content-Type': 'application/json' } })).json();
+}
+
+/**
+ * PUTs `file` to a presigned URL with the headers it was signed with, by XMLHttpRequest for its progress. No
+ * Authorization header: the URL carries its signature, and the token is for the web tier alone.
+ */
+export function putToStorage(upload, file, { onProgress = () => {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(upload.method, upload.url);
+    for (const [name, value] of Object.entries(upload.headers ?? {})) xhr.setRequestHeader(name, value);
+    xhr.upload.addEventListener('progress', e => { if (e.lengthComputable) onProgress(e.loaded / e.total); });
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The upload did not reach storage.')));
+    xhr.addEventListener('load', () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve();
+      else reject(new ApiError(xhr.status, `storage-${xhr.status}`, `Storage refused the upload (${xhr.status}).`));
+    });
+    xhr.send(file);
+  });
+}
+
 async function send(path, init = {}) {
   const headers = new Headers(init.headers);
   const token = authorization();

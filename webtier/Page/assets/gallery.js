@@ -81,7 +81,8 @@ export function setUpGallery({ list, status, more, filterForm, filterInput, clea
 
     const summary = result.status === 'succeeded'
       ? el('p', { className: 'top-label' }, el('span', { className: 'label' }, top.label), ' ', el('span', { className: 'score' }, percent(top.score)))
-      : el('p', { className: `state ${result.status}` }, result.status === 'failed' ? `Failed: ${result.error ?? 'unknown error'}` : 'Classifying…');
+      : el('p', { className: `state ${result.status}` }, result.status === 'failed' ? `Failed: ${result.error ?? 'unknown error'}`
+        : result.status === 'awaiting-upload' ? 'Uploading…' : 'Classifying…');
     const tags = el('ul', { className: 'tags', 'aria-label': `Other labels of ${title}` },
       ...(result.labels ?? []).slice(1).map(l => el('li', {},
         el('button', { type: 'button', className: 'tag', title: `Show images classified as ${l.label}`, onclick: () => filterBy(l.label) },
@@ -90,7 +91,7 @@ export function setUpGallery({ list, status, more, filterForm, filterInput, clea
     const item = el('li', { className: 'card', dataset: { id: result.id, status: result.status, file: title } },
       el('article', { 'aria-label': title }, thumbnail, el('h3', { className: 'file-name' }, title), summary, tags, remove));
     remove.addEventListener('click', () => removeCard(item, result.id, title, remove));
-    if (result.status === 'queued') followQueued(result.id);
+    if (result.status === 'queued' || result.status === 'awaiting-upload') followQueued(result.id);
     return item;
   }
 
@@ -129,14 +130,14 @@ export function setUpGallery({ list, status, more, filterForm, filterInput, clea
     item.remove();
   }
 
-  /** A result that was still queued when listed: look again until it is done. */
+  /** A result that was still queued (or awaiting its upload to S3) when listed: look again until it is done. */
   async function followQueued(id) {
     for (let i = 0; i < QUEUED_POLL_LIMIT; i++) {
       await new Promise(resolve => setTimeout(resolve, QUEUED_POLL_MS));
       if (!list.querySelector(`li[data-id="${CSS.escape(id)}"]`)) return;
       try {
         const result = await getImage(id);
-        if (result.status !== 'queued') return upsert(result);
+        if (result.status !== 'queued' && result.status !== 'awaiting-upload') return upsert(result);
       } catch {
         return;
       }
