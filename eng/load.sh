@@ -7,6 +7,8 @@
 #   2. course harness: 1000 images at concurrency 100 (the 30 test images cycled, names kept)
 #   3. v1: V1_COUNT uploads at concurrency V1_CONCURRENCY on POST /v1/images?wait=30
 #   4. uploads only: 1000 at concurrency 100 on POST /v1/images without waiting (202 queued)
+#   5. direct to S3: V1_COUNT images at V1_CONCURRENCY: POST /v1/uploads, PUT to the presigned URL, GET ?wait=30
+#   6. direct-to-S3 uploads only: 1000 at concurrency 100 (POST /v1/uploads + PUT), to compare with 4
 # Histograms (SVG) and reports (JSON) go to artifacts/load/; the machine-readable lines to
 # artifacts/load/summary.txt; the local stack's logs to artifacts/load/stack-logs. Exits non-zero when any answer was wrong or failed.
 # The v1 runs sign in: against the local stack as the user 'loadgen' (its local OpenID provider's password
@@ -66,6 +68,9 @@ run v1-"$V1_COUNT" --mode v1 --wait 30 --count "$V1_COUNT" --concurrency "$V1_CO
   --title "v1: $V1_COUNT uploads (wait=30) at concurrency $V1_CONCURRENCY"
 # The web tier alone: uploads accepted (stored and queued) per second at 100 clients, nobody waiting.
 run upload-1000 --mode upload --count 1000 --concurrency 100 --title "uploads: 1000 at concurrency 100, no wait"
+run direct-"$V1_COUNT" --mode direct --wait 30 --count "$V1_COUNT" --concurrency "$V1_CONCURRENCY" \
+  --title "direct to S3 (POST /v1/uploads, PUT, GET ?wait): $V1_COUNT images at concurrency $V1_CONCURRENCY"
+run direct-upload-1000 --mode direct-upload --count 1000 --concurrency 100 --title "direct-to-S3 uploads: 1000 at concurrency 100, no wait"
 
 echo "load: summary (histograms and JSON reports in ${OUT_DIR#"$repo"/})"
 cat "$OUT_DIR/summary.txt"

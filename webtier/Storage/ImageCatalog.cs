@@ -44,12 +44,16 @@ public sealed class ImageCatalog(ImageIndex index, InputStore inputs, ResultStor
     /// </summary>
     public async Task<bool> DeleteAsync(string owner, string id, CancellationToken cancellationToken)
     {
-        await inputs.DeleteAsync(owner, id, cancellationToken);
+        await inputs.DeleteAsync(await InputOfAsync(owner, id, cancellationToken), cancellationToken);
         await results.DeleteAsync(owner, id, cancellationToken);
         return await index.DeleteAsync(owner, id, cancellationToken);
     }
 
     /// <summary>The stored image, or null when there is none; dispose the response.</summary>
-    public Task<GetObjectResponse?> OpenContentAsync(string owner, string id, CancellationToken cancellationToken) =>
-        inputs.OpenAsync(owner, id, cancellationToken);
+    public async Task<GetObjectResponse?> OpenContentAsync(string owner, string id, CancellationToken cancellationToken) =>
+        await inputs.OpenAsync(await InputOfAsync(owner, id, cancellationToken), cancellationToken);
+
+    /// <summary>Where the image is stored: its index item says when a pipeline wrote it under a name of its own.</summary>
+    private async Task<Common.Contracts.ObjectLocation> InputOfAsync(string owner, string id, CancellationToken cancellationToken) =>
+        await index.GetAsync(owner, id, cancellationToken) is { } image ? inputs.Location(image) : inputs.Location(owner, id);
 }

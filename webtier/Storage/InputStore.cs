@@ -5,6 +5,7 @@ using Amazon.S3.Model;
 using ImageRec.Common.Aws.S3;
 using ImageRec.Common.Configuration;
 using ImageRec.Common.Contracts;
+using ImageRec.Common.Index;
 using ImageRec.WebTier.Uploads;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,9 @@ public sealed class InputStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
     public string Bucket => storage.Value.InputBucket;
 
     public ObjectLocation Location(string owner, string id) => new(Bucket, StorageOptions.InputKey(owner, id));
+
+    /// <summary>Where an indexed image is: <c>{owner}/{id}</c>, or the key of its own a pipeline wrote it under.</summary>
+    public ObjectLocation Location(IndexedImage image) => new(Bucket, image.InputKey ?? StorageOptions.InputKey(image.Owner, image.Id));
 
     /// <summary>
     /// Stores <paramref name="image"/> as <paramref name="job"/>'s input. <paramref name="createOnly"/>: only if the
@@ -41,12 +45,12 @@ public sealed class InputStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
         return true;
     }
 
-    /// <summary>The stored input's metadata, or null when there is no such input.</summary>
-    public async Task<StoredInput?> ReadAsync(string owner, string id, CancellationToken cancellationToken)
+    /// <summary>The stored input's metadata (at <paramref name="key"/>, <c>{owner}/{id}</c> unless given), or null when there is no such input.</summary>
+    public async Task<StoredInput?> ReadAsync(string owner, string id, CancellationToken cancellationToken, string? key = null)
     {
         try
         {
-            return StoredInput.Read(owner, id, await s3.GetObjectMetadataAsync(Bucket, StorageOptions.InputKey(owner, id), cancellationToken));
+            return StoredInput.Read(owner, id, await s3.GetObjectMetadataAsync(Bucket, key ?? StorageOptions.InputKey(owner, id), cancellationToken));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -54,12 +58,12 @@ public sealed class InputStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
         }
     }
 
-    /// <summary>The stored image, or null when there is none; dispose the response.</summary>
-    public async Task<GetObjectResponse?> OpenAsync(string owner, string id, CancellationToken cancellationToken)
+    /// <summary>The image stored at <paramref name="input"/>, or null when there is none; dispose the response.</summary>
+    public async Task<GetObjectResponse?> OpenAsync(ObjectLocation input, CancellationToken cancellationToken)
     {
         try
         {
-            return await s3.GetObjectAsync(Bucket, StorageOptions.InputKey(owner, id), cancellationToken);
+            return await s3.GetObjectAsync(input.Bucket, input.Key, cancellationToken);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -106,17 +110,20 @@ public sealed class InputStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
         }
     }
 
-    public Task DeleteAsync(string owner, string id, CancellationToken cancellationToken) =>
-        s3.DeleteObjectAsync(Bucket, StorageOptions.InputKey(owner, id), cancellationToken);
+    public Task DeleteAsync(ObjectLocation input, CancellationToken cancellationToken) =>
+        s3.DeleteObjectAsync(input.Bucket, input.Key, cancellationToken);
 
-    /// <summary>Every stored image's owner and id (keys that are not <c>{owner}/{uuid}</c> are not ours and skipped).</summary>
-    public async IAsyncEnumerable<(string Owner, string Id)> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Every stored image: its owner, id and key (<see cref="InputKeys"/>: <c>{owner}/{id}</c> for the web tier's and
+    /// presigned uploads, any <c>{owner}/{name}</c> a pipeline wrote). Keys of another shape are not images and skipped.
+    /// </summary>
+    public async IAsyncEnumerable<(string Owner, string Id, string Key)> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var listing = s3.Paginators.ListObjectsV2(new ListObjectsV2Request { BucketName = Bucket });
         await foreach (var o in listing.S3Objects.WithCancellation(cancellationToken))
         {
-            if (o.Key.Split('/') is [var owner, var id] && Guid.TryParseExact(id, "D", out _))
-                yield return (owner, id);
+            if (InputKeys.TrySplit(o.Key, out var owner, out var name))
+                yield return (owner, InputKeys.IdOf(o.Key, name), o.Key);
         }
     }
 }

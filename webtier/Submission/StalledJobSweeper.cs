@@ -97,7 +97,7 @@ public sealed class StalledJobSweeper(
             {
                 Id = image.Id,
                 Owner = image.Owner,
-                Input = inputs.Location(image.Owner, image.Id),
+                Input = inputs.Location(image),
                 SubmittedAt = image.UploadedAt,
                 Traceparent = image.Traceparent,
                 FileName = image.FileName,
