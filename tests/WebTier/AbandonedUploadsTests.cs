@@ -35,25 +35,15 @@ public sealed class AbandonedUploadsTests(AwsEmulatorFixture emulator) : IAsyncL
         await _directS3.PutBucketAsync(_storage.ResultBucket);
         var table = await IndexTable.CreateAsync(emulator.ServiceUrl, AwsEmulatorFixture.UniqueName("index"));
         _proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
-        var configuration = new ConfigurationBuilder()
-            .AddConfiguration(AwsClients.Configuration(_proxy.Address))
-            .AddInMemoryCollection(new Dictionary<string, string?>
+        _services = WebTierServices.For(_proxy.Address, new Dictionary<string, string?>
             {
                 ["Storage:InputBucket"] = _storage.InputBucket,
                 ["Storage:ResultBucket"] = _storage.ResultBucket,
                 ["Index:TableName"] = table,
             })
-            .Build();
-        _services = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(new RecordingLoggerFactory(_log))
-            .AddLogging()
-            .AddMetrics()
-            .AddSingleton(TimeProvider.System)
             // Without the SDK's retries: the loop's own handling is under test.
             .AddSingleton<IAmazonS3>(AwsClients.S3WithoutRetries(_proxy.Address))
-            .AddImageRecAws(configuration)
-            .AddImageStorage(configuration)
-            .AddJobSubmission(configuration)
             .BuildServiceProvider();
         _abandoned = _services.GetRequiredService<AbandonedUploads>();
     }

@@ -42,21 +42,15 @@ public sealed class DirectUploadTests(AwsEmulatorFixture emulator) : IAsyncLifet
         await _s3.PutBucketAsync(_inputBucket);
         _queueUrl = await _sqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("requests"));
         var table = await IndexTable.CreateAsync(emulator.ServiceUrl, AwsEmulatorFixture.UniqueName("index"));
-        var configuration = new ConfigurationBuilder()
-            .AddConfiguration(AwsClients.Configuration(emulator.ServiceUrl))
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Queue:RequestQueue"] = _queueUrl,
-                ["Storage:InputBucket"] = _inputBucket,
-                ["Index:TableName"] = table,
-                ["Sweeper:StalledAfter"] = StalledAfter.ToString(),
-                // The default, spelt out: the test's times depend on it.
-                ["Uploads:PresignedUrlSeconds"] = ((int)UrlLifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddLogging().AddMetrics().AddSingleton<TimeProvider>(_clock).AddImageRecAws(configuration)
-            .AddImageStorage(configuration).AddJobSubmission(configuration);
+        var services = WebTierServices.For(emulator.ServiceUrl, new Dictionary<string, string?>
+        {
+            ["Queue:RequestQueue"] = _queueUrl,
+            ["Storage:InputBucket"] = _inputBucket,
+            ["Index:TableName"] = table,
+            ["Sweeper:StalledAfter"] = StalledAfter.ToString(),
+            // The default, spelt out: the test's times depend on it.
+            ["Uploads:PresignedUrlSeconds"] = ((int)UrlLifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, _clock);
         services.AddTransient<StalledJobSweeper>();
         _services = services.BuildServiceProvider();
     }

@@ -44,26 +44,15 @@ public sealed class JobSubmitterTests(AwsEmulatorFixture emulator) : IAsyncLifet
         _queueUrl = await _directSqs.NewQueueAsync(AwsEmulatorFixture.UniqueName("requests"));
         _table = await IndexTable.CreateAsync(emulator.ServiceUrl, AwsEmulatorFixture.UniqueName("index"));
         _proxy = await FaultProxy.StartAsync(emulator.ServiceUrl);
-        var configuration = new ConfigurationBuilder()
-            .AddConfiguration(AwsClients.Configuration(_proxy.Address))
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Queue:RequestQueue"] = _queueUrl,
-                ["Storage:InputBucket"] = _storage.InputBucket,
-                ["Storage:ResultBucket"] = _storage.ResultBucket,
-                ["Index:TableName"] = _table,
-            })
-            .Build();
-        _services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            // The web tier's S3 client without its retries, so an injected failure arrives at once.
-            .AddSingleton<IAmazonS3>(AwsClients.S3WithoutRetries(_proxy.Address))
-            .AddImageRecAws(configuration)
-            .AddSingleton(TimeProvider.System)
-            .AddImageStorage(configuration)
-            .AddJobSubmission(configuration)
-            .BuildServiceProvider();
+        var services = WebTierServices.For(_proxy.Address, new Dictionary<string, string?>
+        {
+            ["Queue:RequestQueue"] = _queueUrl,
+            ["Storage:InputBucket"] = _storage.InputBucket,
+            ["Storage:ResultBucket"] = _storage.ResultBucket,
+            ["Index:TableName"] = _table,
+        });
+        // The web tier's S3 client without its retries, so an injected failure arrives at once.
+        _services = services.AddSingleton<IAmazonS3>(AwsClients.S3WithoutRetries(_proxy.Address)).BuildServiceProvider();
         await _services.GetRequiredService<ReplyQueue>().StartAsync(CancellationToken.None);
         await _services.GetRequiredService<AbandonedUploads>().StartAsync(CancellationToken.None);
     }

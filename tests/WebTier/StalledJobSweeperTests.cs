@@ -43,19 +43,13 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
     /// <summary>The web tier's services, reaching AWS at <paramref name="endpoint"/>.</summary>
     private ServiceCollection Services(Uri endpoint)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddConfiguration(AwsClients.Configuration(endpoint))
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Queue:RequestQueue"] = _queueUrl,
-                ["Index:TableName"] = _table,
-                ["Sweeper:StalledAfter"] = StalledAfter.ToString(),
-                ["Sweeper:Interval"] = "00:00:00.1",
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddLogging().AddMetrics().AddSingleton<TimeProvider>(_clock).AddImageRecAws(configuration)
-            .AddImageStorage(configuration).AddJobSubmission(configuration);
+        var services = WebTierServices.For(endpoint, new Dictionary<string, string?>
+        {
+            ["Queue:RequestQueue"] = _queueUrl,
+            ["Index:TableName"] = _table,
+            ["Sweeper:StalledAfter"] = StalledAfter.ToString(),
+            ["Sweeper:Interval"] = "00:00:00.1",
+        }, _clock);
         services.AddTransient<StalledJobSweeper>();
         return services;
     }

@@ -226,8 +226,11 @@ public sealed class JobBatchProcessor(
     /// What the index says of an S3 event's image decides whether it runs. Queued under the web tier's own key
     /// <c>{owner}/{id}</c>: the web tier stored it and sent its job message, which runs it (its sweeper queues it
     /// again if that is lost), so the event is redundant — every web-tier upload notifies too. Awaiting upload: a
-    /// presigned upload arrived; it runs and its completion is recorded. Not indexed: a key written by someone else
-    /// (a pipeline); it is added, queued, to its owner's list, then runs. Queued under another key: this path added it
+    /// presigned upload arrived; it runs and its completion is recorded. Not indexed under the web tier's own key: an
+    /// upload whose event came before the web tier indexed it (the web tier's job message runs it), or one the web tier
+    /// refused and is removing: the event is dropped, or it would list an image its uploader was told failed. Not
+    /// indexed under any other key: a file written by someone else (a pipeline); it is added, queued, to its owner's
+    /// list, then runs. Queued under another key: this path added it
     /// and an earlier delivery did not finish it; it runs (results are create-only). Finished: a repeated event.
     /// </summary>
     private async ValueTask LookUpEventImageAsync(WorkItem item, CancellationToken cancellationToken)
@@ -236,20 +239,26 @@ public sealed class JobBatchProcessor(
         try
         {
             var image = await index.GetAsync(job.Owner, job.Id, cancellationToken);
+            var ownKey = job.Input.Key == StorageOptions.InputKey(job.Owner, job.Id);
             switch (image?.Status)
             {
+                case null when ownKey:
+                    item.Outcome = Outcome.Done;
+                    item.NotRun = true;
+                    logger.LogInformation("S3 event for image {JobId}: stored by the web tier and not indexed (yet, or refused); its job message runs it, deleting the event",
+                        job.Id);
+                    return;
                 case null:
-                    // The key is kept (when not {owner}/{id}) so that the sweeper's copy of the job reads the right object.
-                    var inputKey = job.Input.Key == StorageOptions.InputKey(job.Owner, job.Id) ? null : job.Input.Key;
+                    // The key is kept so that the sweeper's copy of the job reads the right object.
                     await index.AddAsync(new IndexedImage(job.Owner, job.Id, job.SubmittedAt, JobStatus.Queued, job.FileName, item.Event!.S3.Object.Size,
-                        InputKey: inputKey), cancellationToken);
+                        InputKey: job.Input.Key), cancellationToken);
                     logger.LogInformation("Image s3://{Bucket}/{Key} was stored without the web tier; listed for {Owner} as {JobId}",
                         job.Input.Bucket, job.Input.Key, job.Owner, job.Id);
                     break;
                 case JobStatus.AwaitingUpload:
                     item.Job = job with { FileName = image.FileName ?? job.FileName };
                     break;
-                case JobStatus.Queued when job.Input.Key != StorageOptions.InputKey(job.Owner, job.Id):
+                case JobStatus.Queued when !ownKey:
                     break;
                 default:
                     item.Outcome = Outcome.Done;
