@@ -26,8 +26,8 @@ public sealed class DirectUploads(InputStore inputs, ImageIndex index, IOptions<
     {
         var id = Guid.CreateVersion7().ToString();
         var now = time.GetUtcNow();
-        // Whole seconds: the signature counts X-Amz-Expires in seconds from its X-Amz-Date, a whole second too, so the URL
-        // expires exactly then (not a fraction of a second after what the client is told).
+        // Whole seconds: the signature counts X-Amz-Expires in whole seconds from its X-Amz-Date (the signer's own second),
+        // so the URL expires at this time or up to a second before, never after what the client is told.
         var expiresAt = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero) + UrlLifetime;
         // Indexed before the URL is handed out: the image's event may reach a worker at once, and its completion is
         // recorded only over an unfinished item. A failure here (503) leaves nothing a client could upload to.

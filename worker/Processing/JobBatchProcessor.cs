@@ -40,9 +40,10 @@ namespace ImageRec.Worker.Processing;
 /// The index (<see cref="ImageIndex"/>) is updated after the result is stored and before the reply and the delete:
 /// a job whose index update failed comes back, finds its stored result and records that, so the owner's list
 /// never keeps a finished image queued; and whoever gets the reply finds the outcome in the list. Recording is
-/// conditional (only a queued image takes an outcome), so doing it again is harmless. A missing input records
-/// nothing (its image, index item included, is gone). An image deleted while its job ran is not brought back,
-/// and its stored result is deleted.
+/// conditional (only an unfinished image takes an outcome), so doing it again is harmless. A missing input writes no
+/// result, but is recorded (failed, input-missing) if its index item is still there: a delete cut off after the input
+/// then does not leave the image queued forever. An image deleted while its job ran is not brought back, and its
+/// stored result is deleted once its input is seen gone too.
 /// A job can also arrive twice as two messages (a SendMessage the SDK retried after a lost answer, the web
 /// tier's sweeper): two copies in one batch run once, and results are written create-only, so of two copies
 /// run by two workers at once the first result stays and only its writer replies.
@@ -87,7 +88,7 @@ public sealed class JobBatchProcessor(
         public double DecodeMs;
         public LabelScore[] Labels = [];
         public Activity? Span;
-        /// <summary>The input is gone (deleted by its owner, index item and all): reply, but write no result that would outlive it and record nothing.</summary>
+        /// <summary>The input is gone (deleted by its owner): reply, and record the failure if the index still holds the image, but write no result that would outlive it.</summary>
         public bool InputGone;
         /// <summary>The result an earlier delivery of this job wrote, when there is one.</summary>
         public ResultDocument? EarlierResult;

@@ -131,8 +131,8 @@ public sealed class QueueConsumer(
     }
 
     /// <summary>
-    /// A job that met a transient S3/SQS error comes back after a short backoff — exponential in how often it
-    /// was received, with full jitter, capped at the visibility timeout — rather than after the rest of the
+    /// A job that met a transient S3/SQS/DynamoDB error comes back after a short backoff — exponential in how often it
+    /// was received, with equal jitter (<see cref="RetryBackoff"/>), capped at the visibility timeout — rather than after the rest of the
     /// timeout the heartbeat last granted it (60 s by default, longer than any synchronous wait).
     /// </summary>
     private async Task RetryLaterAsync(string queueUrl, IReadOnlyList<Message> messages)

@@ -126,19 +126,21 @@ public sealed class RecognitionPoolControllerTests : IAsyncLifetime
         Assert.Equal(pool!.Generation, pool.Status!.ObservedGeneration);
         Assert.Equal(("True", "QueueRead"), Condition(pool, "QueueReachable"));
         Assert.NotNull(pool.Status.LastScaleTime);
-        Assert.Contains(await _cluster.EventsAsync(), e => e is { Type: "Normal", Reason: "ScaledOut" } && e.Note!.Contains("from 1 to 5"));
+        // The event is recorded after the change it tells of: wait for it rather than read at once.
+        await OperatorTestCluster.EventuallyAsync(_cluster.EventsAsync,
+            events => events.Any(e => e is { Type: "Normal", Reason: "ScaledOut" } && e.Note!.Contains("from 1 to 5")), "ScaledOut event");
 
         _cluster.Queue.Unreachable = true; // errors never scale in
         pool = await OperatorTestCluster.EventuallyAsync(() => _cluster.PoolAsync("scaled"),
             p => p?.Status?.Conditions.Any(c => c is { Type: "QueueReachable", Status: "False" }) == true, "QueueReachable=False");
         Assert.Contains("NonExistentQueue", pool!.Status!.Conditions.Single(c => c.Type == "QueueReachable").Message);
         Assert.Equal(5, (await _cluster.DeploymentAsync("scaled-worker"))!.Spec!.Replicas);
-        Assert.Contains(await _cluster.EventsAsync(), e => e is { Type: "Warning", Reason: "QueueUnreachable" });
+        await OperatorTestCluster.EventuallyAsync(_cluster.EventsAsync, events => events.Any(e => e is { Type: "Warning", Reason: "QueueUnreachable" }), "QueueUnreachable event");
 
         _cluster.Queue.Unreachable = false;
         _cluster.Queue.Visible = 0; // drained: back to the minimum after the 2 s stabilisation
         await OperatorTestCluster.EventuallyAsync(() => _cluster.DeploymentAsync("scaled-worker"), d => d?.Spec?.Replicas == 1, "scale-in to 1");
-        Assert.Contains(await _cluster.EventsAsync(), e => e is { Reason: "ScaledIn" });
+        await OperatorTestCluster.EventuallyAsync(_cluster.EventsAsync, events => events.Any(e => e is { Reason: "ScaledIn" }), "ScaledIn event");
 
         // The chart's ClusterRole allowed all of it, and nothing more: the operator cannot delete Deployments.
         var denied = await Assert.ThrowsAnyAsync<k8s.Autorest.HttpOperationException>(() =>
