@@ -10,7 +10,7 @@ ROUNDS        ?= 5
 
 export SHARED_DIR DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-.PHONY: help deps build run test chaos classify bench-e2e bench-autoscale bench-index crds clean images e2e-k3s chart-lint bench load bad-input-doc
+.PHONY: help deps build run test chaos classify bench-e2e bench-autoscale bench-index crds clean images e2e-k3s chart-lint bench load bad-input-doc cost
 
 help:
 	@echo "make run       start the local stack (emulator, workers, web tier on :$${PORT:-8080})"
@@ -18,6 +18,7 @@ help:
 	@echo "make chaos     only the chaos tests (worker kill -9, SQS/S3 faults, web tier restarts) and their figures"
 	@echo "make classify  DIR=folder [REPEAT=n]: offline throughput vs ONNX Runtime alone"
 	@echo "make bench-e2e latency figures of the local stack (sync uploads, course-harness run)"
+	@echo "make cost      CPU ms per job of each component under a course-harness load, beside the pipeline's core time per image"
 	@echo "make bench-index  listing latency of the image index at 100/10,000/100,000 images vs the old S3 listing [URL=...]"
 	@echo "make deps      install decoders, the emulator, Helm, the browser test's tools (idempotent)"
 	@echo "make build     build everything ($(CONFIGURATION))"
@@ -117,6 +118,11 @@ BENCH_ARGS      ?= --filter '*' --job short
 BENCH_ARTIFACTS ?= $(CURDIR)/artifacts/bench
 bench: deps
 	$(DOTNET) run -c Release --project bench/ImageRec.Benchmarks -- --artifacts $(BENCH_ARTIFACTS) $(BENCH_ARGS)
+
+# What a job costs each component in CPU time (the stack under a course-harness load, /proc per process) beside the
+# offline pipeline's core time per image on the same photos; last line `cost jobs=.. worker_ms=.. pipeline_ms=..`.
+cost: build
+	@bash eng/cost.sh
 
 # Load generator runs: the course-harness scenario (100 then 1000 images at concurrency 100) and a v1
 # run, against URL or the local stack started on free ports; histograms in artifacts/load/.
