@@ -29,12 +29,13 @@ photos=$(find "$images" -maxdepth 1 -type f \( -name '*.jpg' -o -name '*.jpeg' -
 
 # --- 1. the pipeline alone ------------------------------------------------------------------------------
 cpu_of_run() { # cpu_of_run REPEAT → CPU seconds of one classify run over the photos REPEAT times
-  local t; t=$( { /usr/bin/time -f "%U %S" "$worker" classify --repeat "$1" --rounds 1 "$images" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
-  echo "$t" | awk '{print $1 + $2}'
+  local times; times=$(mktemp)
+  /usr/bin/time -o "$times" -f "%U %S" "$worker" classify --repeat "$1" --rounds 1 "$images" >/dev/null 2>&1
+  awk '{print $1 + $2}' "$times"; rm -f "$times"
 }
-echo "cost: the pipeline on $photos photos (classify, CPU time of a 12× run minus a 2× run)"
-short=$(cpu_of_run 2); long=$(cpu_of_run 12)
-pipeline_ms=$(awk -v a="$short" -v b="$long" -v n="$photos" 'BEGIN { printf "%.2f", (b - a) * 1000 / (10 * n) }')
+echo "cost: the pipeline on $photos photos (classify, CPU time of a 24× run minus a 4× run)"
+short=$(cpu_of_run 4); long=$(cpu_of_run 24)
+pipeline_ms=$(awk -v a="$short" -v b="$long" -v n="$photos" 'BEGIN { printf "%.2f", (b - a) * 1000 / (20 * n) }')
 echo "cost: pipeline core time per image: $pipeline_ms ms"
 
 # --- 2. the stack under a harness load -------------------------------------------------------------------
