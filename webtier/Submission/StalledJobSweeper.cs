@@ -12,7 +12,7 @@ namespace ImageRec.WebTier.Submission;
 /// Queues again the job of an upload that was stored but never enqueued (its web tier died in between, or an
 /// upload with an idempotency key failed to enqueue): every <see cref="SweeperOptions.Interval"/> it asks the index
 /// for the images queued since before <see cref="SweeperOptions.StalledAfter"/> (<see cref="ImageIndex.QueuedBeforeAsync"/>:
-/// a sparse index holds only queued images, so a sweep costs one Query per shard, whatever the bucket holds) and
+/// a sparse index holds only unfinished images, so a sweep costs one Query per shard, whatever the bucket holds) and
 /// sends each one's job, rebuilt from its index item.
 /// A replica queues a job again at most once per <see cref="SweeperOptions.StalledAfter"/>. Every replica sweeps,
 /// so a job can still be queued again by two of them: the copy that finds the result stored is not run
@@ -36,6 +36,7 @@ public sealed class StalledJobSweeper(
 {
     /// <summary>Images this replica queued again (owner/id), and when; only the sweep loop touches it.</summary>
     private readonly Dictionary<string, DateTimeOffset> _requeuedAt = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return;
