@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using ImageRec.Common.Aws.Sqs;
+using ImageRec.Common.Contracts;
 
 namespace ImageRec.Tests.Infrastructure;
 
@@ -40,6 +41,15 @@ public static class SqsTestQueues
             VisibilityTimeout = visibilityTimeout,
             MessageSystemAttributeNames = withReceiveCount ? [MessageSystemAttributeName.ApproximateReceiveCount] : null,
         }, cancellationToken);
+
+    /// <summary>Every job message waiting in the queue, received (and left invisible) until a 1 s poll brings none.</summary>
+    public static async Task<List<RecognitionJob>> ReceiveJobsAsync(this IAmazonSQS sqs, string queueUrl)
+    {
+        var jobs = new List<RecognitionJob>();
+        while (await sqs.ReceiveAsync(queueUrl, waitSeconds: 1) is { Count: > 0 } messages)
+            jobs.AddRange(messages.Select(m => ContractSerializer.ParseJob(m.Body)));
+        return jobs;
+    }
 
     /// <summary>Sends <paramref name="bodies"/> with SendMessageBatch, 10 a call; throws when an entry failed.</summary>
     public static async Task SendAllAsync(this IAmazonSQS sqs, string queueUrl, IReadOnlyList<string> bodies, CancellationToken cancellationToken = default)

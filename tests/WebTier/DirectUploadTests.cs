@@ -68,13 +68,7 @@ public sealed class DirectUploadTests(AwsEmulatorFixture emulator) : IAsyncLifet
         return await http.PutAsync(url, content);
     }
 
-    private async Task<List<RecognitionJob>> QueuedJobsAsync()
-    {
-        var jobs = new List<RecognitionJob>();
-        while (await _sqs.ReceiveAsync(_queueUrl, waitSeconds: 1) is { Count: > 0 } messages)
-            jobs.AddRange(messages.Select(m => ContractSerializer.ParseJob(m.Body)));
-        return jobs;
-    }
+    private Task<List<RecognitionJob>> QueuedJobsAsync() => _sqs.ReceiveJobsAsync(_queueUrl);
 
     [Fact]
     public async Task A_grant_indexes_the_image_as_awaiting_and_signs_a_put_of_its_key_that_stores_the_image()

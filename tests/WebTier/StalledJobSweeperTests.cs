@@ -72,13 +72,7 @@ public sealed class StalledJobSweeperTests(AwsEmulatorFixture emulator) : IAsync
     private Task FinishAsync(RecognitionJob job) =>
         Index.CompleteAsync(new RecognitionResult { Id = job.Id, Owner = Owner, Status = JobStatus.Succeeded, Labels = [new LabelScore(15, "robin", 0.9f)] }, default);
 
-    private async Task<List<RecognitionJob>> QueuedJobsAsync()
-    {
-        var jobs = new List<RecognitionJob>();
-        while (await _sqs.ReceiveAsync(_queueUrl, waitSeconds: 1) is { Count: > 0 } messages)
-            jobs.AddRange(messages.Select(m => ContractSerializer.ParseJob(m.Body)));
-        return jobs;
-    }
+    private Task<List<RecognitionJob>> QueuedJobsAsync() => _sqs.ReceiveJobsAsync(_queueUrl);
 
     [Fact]
     public async Task An_old_input_without_a_result_has_its_job_queued_again_and_nothing_else_is_touched()

@@ -57,30 +57,19 @@ public static class ImagesApi
         }
     }
 
-    /// <summary>How often <c>GET /v1/images/{id}?wait=</c> looks again (one index read and one S3 read each time).</summary>
-    internal static readonly TimeSpan GetPollInterval = TimeSpan.FromMilliseconds(250);
-
     /// <summary>
     /// <c>GET /v1/images/{id}[?wait=seconds]</c>: the result, <c>queued</c> (or <c>awaiting-upload</c>, a presigned
     /// upload not in S3 yet) while it is not there yet, or 404. With <c>wait</c>: an unfinished image is read again until it
     /// finishes or <c>wait</c> seconds (at most Uploads:MaxWaitSeconds) pass, then answered as it is then.
     /// </summary>
     public static async Task<Results<Ok<RecognitionResult>, ProblemHttpResult>> GetAsync(
-        string id, HttpRequest request, ClaimsPrincipal user, ImageCatalog catalog, IOptions<UploadOptions> options, TimeProvider time,
+        string id, HttpRequest request, ClaimsPrincipal user, ImageCatalog catalog, IOptions<UploadOptions> options,
         CancellationToken cancellationToken)
     {
         if (!TryParseWait(request.Query["wait"], options.Value.MaxWaitSeconds, out var wait)) return InvalidWait(options.Value);
         // Ids are UUIDs we minted; anything else cannot exist (and never reaches S3 or the index as a key).
         if (!Guid.TryParseExact(id, "D", out _)) return NotFound(id);
-        var owner = Owner.From(user);
-        var deadline = time.GetUtcNow() + wait;
-        while (true)
-        {
-            if (await catalog.GetAsync(owner, id, cancellationToken) is not { } result) return NotFound(id);
-            var left = deadline - time.GetUtcNow();
-            if (result.Status is not (JobStatus.Queued or JobStatus.AwaitingUpload) || left <= TimeSpan.Zero) return TypedResults.Ok(result);
-            await Task.Delay(left < GetPollInterval ? left : GetPollInterval, time, cancellationToken);
-        }
+        return await catalog.WaitAsync(Owner.From(user), id, wait, cancellationToken) is { } result ? TypedResults.Ok(result) : NotFound(id);
     }
 
     public sealed record ImageList(IReadOnlyList<RecognitionResult> Items, string? NextCursor);

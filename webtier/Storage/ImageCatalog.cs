@@ -8,9 +8,12 @@ namespace ImageRec.WebTier.Storage;
 /// An owner's images, as the API shows them: listed and found through the index (<see cref="ImageIndex"/>, one
 /// DynamoDB call each), with the full result from S3 for a single image, and deleted from all three stores.
 /// </summary>
-public sealed class ImageCatalog(ImageIndex index, InputStore inputs, ResultStore results)
+public sealed class ImageCatalog(ImageIndex index, InputStore inputs, ResultStore results, TimeProvider time)
 {
     public const int MaxPageSize = ImageIndex.MaxPageSize;
+
+    /// <summary>How often <see cref="WaitAsync"/> looks again (one index read and one S3 read each time).</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     public sealed record Page(IReadOnlyList<RecognitionResult> Items, string? NextCursor);
 
@@ -35,6 +38,22 @@ public sealed class ImageCatalog(ImageIndex index, InputStore inputs, ResultStor
     {
         if (await index.GetAsync(owner, id, cancellationToken) is not { } image) return null;
         return await results.GetResultAsync(owner, id, cancellationToken) ?? image.ToResult();
+    }
+
+    /// <summary>
+    /// The image's result as <see cref="GetAsync"/> reads it, read again until the image is finished or
+    /// <paramref name="wait"/> is up (then as it is). Null when the owner has no such image.
+    /// </summary>
+    public async Task<RecognitionResult?> WaitAsync(string owner, string id, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + wait;
+        while (true)
+        {
+            if (await GetAsync(owner, id, cancellationToken) is not { } result) return null;
+            var left = deadline - time.GetUtcNow();
+            if (!ImageIndexSchema.IsUnfinished(result.Status) || left <= TimeSpan.Zero) return result;
+            await Task.Delay(left < PollInterval ? left : PollInterval, time, cancellationToken);
+        }
     }
 
     /// <summary>

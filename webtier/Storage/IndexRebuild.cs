@@ -25,7 +25,7 @@ public sealed class IndexRebuild(InputStore inputs, ResultStore results, ImageIn
             async (stored, ct) =>
             {
                 // Deleted since the listing: nothing to index.
-                if (await inputs.ReadAsync(stored.Owner, stored.Id, ct, stored.Key) is not { } input) return;
+                if (await inputs.ReadAsync(stored.Owner, stored.Id, stored.Key, ct) is not { } input) return;
                 var result = await results.GetResultAsync(stored.Owner, stored.Id, ct);
                 var image = IndexedImage.FromStorage(input.ToJob(inputs.Bucket), input.Size, input.ContentSha256, result);
                 // A file a pipeline wrote under a name of its own carries no metadata of ours: its name is its file name,

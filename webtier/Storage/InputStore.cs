@@ -45,12 +45,16 @@ public sealed class InputStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
         return true;
     }
 
-    /// <summary>The stored input's metadata (at <paramref name="key"/>, <c>{owner}/{id}</c> unless given), or null when there is no such input.</summary>
-    public async Task<StoredInput?> ReadAsync(string owner, string id, CancellationToken cancellationToken, string? key = null)
+    /// <summary>The metadata of the input stored at <c>{owner}/{id}</c> (a HEAD), or null when there is none.</summary>
+    public Task<StoredInput?> ReadAsync(string owner, string id, CancellationToken cancellationToken) =>
+        ReadAsync(owner, id, StorageOptions.InputKey(owner, id), cancellationToken);
+
+    /// <summary>The metadata of image <paramref name="id"/>'s input stored at <paramref name="key"/>, or null when there is none.</summary>
+    public async Task<StoredInput?> ReadAsync(string owner, string id, string key, CancellationToken cancellationToken)
     {
         try
         {
-            return StoredInput.Read(owner, id, await s3.GetObjectMetadataAsync(Bucket, key ?? StorageOptions.InputKey(owner, id), cancellationToken));
+            return StoredInput.Read(owner, id, await s3.GetObjectMetadataAsync(Bucket, key, cancellationToken));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -94,20 +98,6 @@ public sealed class InputStore(IAmazonS3 s3, IOptions<StorageOptions> storage)
             Protocol = s3.Config.ServiceURL is { } url && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS,
         };
         return new Uri(await s3.GetPreSignedURLAsync(request));
-    }
-
-    /// <summary>Whether the input object exists (a HEAD).</summary>
-    public async Task<bool> ExistsAsync(string owner, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await s3.GetObjectMetadataAsync(Bucket, StorageOptions.InputKey(owner, id), cancellationToken);
-            return true;
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
     }
 
     public Task DeleteAsync(ObjectLocation input, CancellationToken cancellationToken) =>

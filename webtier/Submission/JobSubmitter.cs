@@ -27,14 +27,12 @@ public sealed class JobSubmitter(
     RequestQueue requestQueue,
     ReplyQueue replies,
     ResultStore results,
+    ImageCatalog catalog,
     AbandonedUploads abandoned,
     WebTierMetrics metrics,
     TimeProvider time,
     ILogger<JobSubmitter> logger)
 {
-    /// <summary>How often a retried upload that waits looks for the result its first attempt's job writes.</summary>
-    private static readonly TimeSpan ResultPollInterval = TimeSpan.FromMilliseconds(250);
-
     /// <summary>How often a keyed upload tries to store its image while another attempt's store is in progress or gone.</summary>
     private const int MaxStoreRounds = 3;
 
@@ -137,20 +135,11 @@ public sealed class JobSubmitter(
     }
 
     /// <summary>
-    /// A retried upload's answer: the first attempt's result, polled from S3 for up to <paramref name="wait"/>
-    /// (its job replies to the replica that sent it, maybe one that is gone), else queued.
+    /// A retried upload's answer: the first attempt's result, read again for up to <paramref name="wait"/> (its job
+    /// replies to the replica that sent it, maybe one that is gone), else queued.
     /// </summary>
-    private async Task<RecognitionResult> AwaitStoredResultAsync(StoredInput earlier, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        var deadline = time.GetUtcNow() + wait;
-        while (true)
-        {
-            if (await results.GetResultAsync(earlier.Owner, earlier.Id, cancellationToken) is { } result) return result;
-            var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero) return earlier.Queued();
-            await Task.Delay(left < ResultPollInterval ? left : ResultPollInterval, time, cancellationToken);
-        }
-    }
+    private async Task<RecognitionResult> AwaitStoredResultAsync(StoredInput earlier, TimeSpan wait, CancellationToken cancellationToken) =>
+        await catalog.WaitAsync(earlier.Owner, earlier.Id, wait, cancellationToken) ?? earlier.Queued();
 
     /// <summary>
     /// Stores the image as the job's input. A keyed upload's store is create-only: false, with nothing stored, when

@@ -83,7 +83,7 @@ public sealed class StalledJobSweeper(
             if (image.Status == JobStatus.AwaitingUpload)
             {
                 if (image.UploadedAt >= unsentBefore) continue;
-                if (!await inputs.ExistsAsync(image.Owner, image.Id, cancellationToken))
+                if (await inputs.ReadAsync(image.Owner, image.Id, cancellationToken) is null)
                 {
                     // Its URL expired a StalledAfter ago, so nothing can store the image any more: the item goes.
                     await index.DeleteAsync(image.Owner, image.Id, cancellationToken);
