@@ -22,7 +22,7 @@ namespace ImageRec.Worker.Processing;
 
 /// <summary>
 /// Processes one ReceiveMessage batch: download every input, decode and preprocess them in parallel
-/// into one tensor batch, run the model once, write each result to S3, record it in the image index,
+/// into one tensor batch, run the model once (<see cref="BatchClassifier"/>), write each result to S3, record it in the image index,
 /// reply, and delete the messages that are done.
 ///
 /// What happens to a message depends on what went wrong, so that no job is lost or stuck:
@@ -67,7 +67,9 @@ public sealed class JobBatchProcessor(
     TimeProvider time,
     ILogger<JobBatchProcessor> logger)
 {
-    private enum Outcome { Pending, Prepared, Done, Retry, Unreadable, Refused }
+    private enum Outcome { Pending, Done, Retry, Unreadable, Refused }
+
+    private readonly BatchClassifier _batchClassifier = new(preparer, lanes.DecodeThreads);
 
     /// <summary>A job's result: the document stored in S3 and replied, and what it says (what the index records).</summary>
     private sealed record ResultDocument(RecognitionResult Result, string Json);
@@ -364,53 +366,38 @@ public sealed class JobBatchProcessor(
         var ready = items.Where(i => i.Outcome == Outcome.Pending && i.Data is not null).ToArray();
         if (ready.Length == 0) return 0;
 
-        var classifier = model.Classifier;
+        var images = new ReadOnlyMemory<byte>[ready.Length];
+        for (var slot = 0; slot < ready.Length; slot++) images[slot] = ready[slot].Data.AsMemory(0, ready[slot].Length);
+        var results = new ClassifiedImage[ready.Length];
+        double inferenceMs;
         var batch = tensors.Rent();
         try
         {
-            Parallel.For(0, ready.Length, new ParallelOptions { MaxDegreeOfParallelism = lanes.DecodeThreads }, slot =>
-            {
-                var item = ready[slot];
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    preparer.Prepare(item.Data.AsSpan(0, item.Length), batch.InputSlot(slot));
-                    item.Outcome = Outcome.Prepared;
-                }
-                catch (ImageDecodeException e)
-                {
-                    Fail(item, e.Reason, e.Message);
-                }
-                catch (Exception e) when (e is ArgumentException or OverflowException or InvalidOperationException)
-                {
-                    // One odd image must fail alone, not take its batch into redelivery with it.
-                    logger.LogError(e, "Preparing job {JobId} failed unexpectedly", item.Job?.Id);
-                    Fail(item, FailureReasons.ProcessingFailed, $"the image could not be processed: {e.Message}");
-                }
-                item.DecodeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                metrics.DecodeSeconds.Record(item.DecodeMs / 1000);
-            });
-
-            // Slots of images that failed to decode hold stale data; running them costs a few ms and
-            // keeps the batch contiguous. Their logits are ignored.
-            var startedInference = Stopwatch.GetTimestamp();
-            classifier.Run(batch.Input, batch.Logits, ready.Length);
-            var inferenceMs = Stopwatch.GetElapsedTime(startedInference).TotalMilliseconds;
-            metrics.InferenceSeconds.Record(inferenceMs / 1000);
-            metrics.BatchSize.Record(ready.Length);
-
-            for (var slot = 0; slot < ready.Length; slot++)
-            {
-                if (ready[slot].Outcome != Outcome.Prepared) continue;
-                ready[slot].Labels = classifier.TopK(batch.LogitsSlot(slot), 5);
-                ready[slot].Outcome = Outcome.Done;
-            }
-            return inferenceMs;
+            inferenceMs = _batchClassifier.Classify(images, batch, model.Classifier, results);
         }
         finally
         {
             tensors.Return(batch);
         }
+        metrics.InferenceSeconds.Record(inferenceMs / 1000);
+        metrics.BatchSize.Record(ready.Length);
+
+        for (var slot = 0; slot < ready.Length; slot++)
+        {
+            var (item, result) = (ready[slot], results[slot]);
+            item.DecodeMs = result.DecodeMs;
+            metrics.DecodeSeconds.Record(result.DecodeMs / 1000);
+            if (result.Failure is { } failure)
+            {
+                // One odd image fails alone rather than taking its batch into redelivery; its exception may be a bug.
+                if (failure.Unexpected is not null) logger.LogError(failure.Unexpected, "Preparing job {JobId} failed unexpectedly", item.Job?.Id);
+                Fail(item, failure.Reason, failure.Message);
+                continue;
+            }
+            item.Labels = result.Labels;
+            item.Outcome = Outcome.Done;
+        }
+        return inferenceMs;
     }
 
     /// <summary>
