@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Threading.Channels;
 using ImageRec.Common.Contracts;
 using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
@@ -12,8 +11,9 @@ namespace ImageRec.Worker.Classify;
 
 /// <summary>
 /// <c>imagerec-worker classify [options] &lt;folder or files&gt;...</c>: the worker's decode → preprocess
-/// → model pipeline on local files, without queues or S3. Prints one line per image
-/// (<c>file index label score</c>), then <c>images=N seconds=S images_per_second=R</c>.
+/// → model pipeline (its <see cref="BatchClassifier"/>, on lanes as the worker runs them) on local files,
+/// without queues or S3. Prints one line per image (<c>file index label score</c>), then
+/// <c>images=N seconds=S images_per_second=R</c>.
 /// With <c>--baseline</c> it also times ONNX Runtime alone on the same model, batch size and cores in
 /// the same process and adds <c>baseline_images_per_second</c> and <c>ratio</c> to the last line.
 /// With <c>--rounds N</c> both are timed N times, alternating, and the medians are reported.
@@ -70,16 +70,17 @@ public static class ClassifyCommand
 
         var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         var failures = 0;
-        void Report(int image, object labelsOrError)
+        void Report(int image, ClassifiedImage result)
         {
             var name = Path.GetFileName(files[image]);
-            if (labelsOrError is LabelScore[] top)
-                output.WriteLine($"{name}\t{top[0].Index}\t{top[0].Label}\t{top[0].Score.ToString("F4", CultureInfo.InvariantCulture)}");
-            else
+            if (result.Failure is { } failure)
             {
                 failures++;
-                output.WriteLine($"{name}\terror\t{labelsOrError}");
+                output.WriteLine($"{name}\terror\t{failure.Message}");
+                return;
             }
+            var top = result.Labels[0];
+            output.WriteLine($"{name}\t{top.Index}\t{top.Label}\t{top.Score.ToString("F4", CultureInfo.InvariantCulture)}");
         }
 
         // This machine's speed drifts (shared cores): rounds alternate pipeline and baseline, and the
@@ -89,15 +90,8 @@ public static class ClassifyCommand
         var stages = new List<(double Decode, double Model)>();
         for (var round = 0; round < settings.Rounds; round++)
         {
-            var stopwatch = Stopwatch.StartNew();
-            Action<int, object> report = round == 0 ? Report : (_, _) => { };
-            if (settings.Lanes > 0)
-                seconds.Add(ClassifyLanes.Run(order, encoded, preparer, classifier, settings, report).TotalSeconds);
-            else
-            {
-                await RunPipelineAsync(order, encoded, preparer, classifier, settings, report);
-                seconds.Add(stopwatch.Elapsed.TotalSeconds);
-            }
+            Action<int, ClassifiedImage> report = round == 0 ? Report : (_, _) => { };
+            seconds.Add(ClassifyLanes.Run(order, encoded, preparer, classifier, settings, report).TotalSeconds);
             if (baseline is not null) baselineRates.Add(MeasureModelAlone(baseline, settings, preparer, encoded, order.Length));
             if (settings.Breakdown) stages.Add(ClassifyLanes.MeasureStagesAlone(order, encoded, preparer, classifier, settings));
         }
@@ -124,53 +118,6 @@ public static class ClassifyCommand
         output.WriteLine(summary);
         await output.FlushAsync();
         return failures == 0 ? 0 : 1;
-    }
-
-    /// <summary>
-    /// Decoding of batch k+1 overlaps the model run of batch k: decode threads fill one tensor batch
-    /// while the model works on the other.
-    /// </summary>
-    private static async Task RunPipelineAsync(
-        int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, ClassifySettings settings,
-        Action<int, object> report)
-    {
-        var free = Channel.CreateUnbounded<TensorBatch>();
-        free.Writer.TryWrite(new TensorBatch(settings.Batch));
-        free.Writer.TryWrite(new TensorBatch(settings.Batch));
-        var filled = Channel.CreateBounded<(TensorBatch Batch, int Start, int Count, string?[] Errors)>(1);
-
-        var producer = Task.Run(async () =>
-        {
-            for (var start = 0; start < order.Length; start += settings.Batch)
-            {
-                var count = Math.Min(settings.Batch, order.Length - start);
-                var batch = await free.Reader.ReadAsync();
-                var errors = new string?[count];
-                var first = start;
-                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = settings.DecodeThreads }, slot =>
-                {
-                    try
-                    {
-                        preparer.Prepare(encoded[order[first + slot]], batch.InputSlot(slot));
-                    }
-                    catch (ImageDecodeException e)
-                    {
-                        errors[slot] = e.Message;
-                    }
-                });
-                await filled.Writer.WriteAsync((batch, start, count, errors));
-            }
-            filled.Writer.Complete();
-        });
-
-        await foreach (var (batch, start, count, errors) in filled.Reader.ReadAllAsync())
-        {
-            classifier.Run(batch.Input, batch.Logits, count);
-            for (var slot = 0; slot < count; slot++)
-                report(order[start + slot], errors[slot] ?? (object)classifier.TopK(batch.LogitsSlot(slot), 1));
-            free.Writer.TryWrite(batch);
-        }
-        await producer;
     }
 
     /// <summary>

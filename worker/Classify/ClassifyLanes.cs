@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ImageRec.Worker.Imaging;
 using ImageRec.Worker.Inference;
 using ImageRec.Worker.Processing;
 
@@ -12,39 +11,21 @@ namespace ImageRec.Worker.Classify;
 internal static class ClassifyLanes
 {
     /// <summary>
-    /// Each lane takes the next batch, decodes it, runs the model on it with one ONNX Runtime thread and
-    /// reports it. With a lane per core every core does the same mix of work with no hand-over between
-    /// threads, and single-threaded model runs waste nothing on synchronising ONNX Runtime's pool.
-    /// Results are reported in input order once every lane is done.
+    /// Each lane takes the next batch and classifies it as the queue worker does (<see cref="BatchClassifier"/>:
+    /// decode, then one model run with one ONNX Runtime thread), and reports it. With a lane per core every
+    /// core does the same mix of work with no hand-over between threads, and single-threaded model runs waste
+    /// nothing on synchronising ONNX Runtime's pool. Results are reported in input order once every lane is done.
     /// </summary>
     public static TimeSpan Run(
         int[] order, byte[][] encoded, ImagePreparer preparer, OnnxImageClassifier classifier, ClassifySettings settings,
-        Action<int, object> report)
+        Action<int, ClassifiedImage> report)
     {
-        var results = new object[order.Length];
-        var decode = new ParallelOptions { MaxDegreeOfParallelism = settings.DecodeThreads };
+        var batchClassifier = new BatchClassifier(preparer, settings.DecodeThreads);
+        // The inputs in the order they are classified, laid out before the clock starts: each batch is a slice of them.
+        var images = Array.ConvertAll(order, image => (ReadOnlyMemory<byte>)encoded[image]);
+        var results = new ClassifiedImage[order.Length];
         var elapsed = OnLanes(settings, order.Length, setUp: null, (start, count, batch) =>
-        {
-            if (settings.DecodeThreads == 1)
-                for (var slot = 0; slot < count; slot++) Prepare(slot);
-            else
-                Parallel.For(0, count, decode, Prepare);
-            classifier.Run(batch.Input, batch.Logits, count);
-            for (var slot = 0; slot < count; slot++)
-                results[start + slot] ??= classifier.TopK(batch.LogitsSlot(slot), 1);
-
-            void Prepare(int slot)
-            {
-                try
-                {
-                    preparer.Prepare(encoded[order[start + slot]], batch.InputSlot(slot));
-                }
-                catch (ImageDecodeException e)
-                {
-                    results[start + slot] = e.Message;
-                }
-            }
-        });
+            batchClassifier.Classify(new ArraySegment<ReadOnlyMemory<byte>>(images, start, count), batch, classifier, results.AsMemory(start, count)));
         for (var i = 0; i < order.Length; i++)
             report(order[i], results[i]);
         return elapsed;

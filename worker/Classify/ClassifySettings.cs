@@ -14,10 +14,10 @@ internal sealed record ClassifySettings(
                              (or the Model__Uri / Model__LabelsUri environment variables)
           --repeat N         classify the inputs N times over (for throughput measurements)
           --batch N          images per model run (default 8)
-          --lanes N          batches in flight, each decoded then run by one lane (default: one per core);
-                             0: one model run at a time, decode threads filling the next batch meanwhile
+          --lanes N          batches in flight, each decoded then run by one lane, as the worker does
+                             (default: one per core)
           --decode-threads N threads decoding one batch (default 1)
-          --intra-op-threads N  ONNX Runtime threads per run (default 1 with lanes, every core with --lanes 0)
+          --intra-op-threads N  ONNX Runtime threads per run (default 1)
           --baseline         also time ONNX Runtime alone on the same model and cores
           --rounds N         time N rounds (alternating with the baseline) and report the medians (default 1)
           --breakdown        also time the lanes decoding alone and running the model alone, and report
@@ -32,8 +32,7 @@ internal sealed record ClassifySettings(
         var shared = SharedModelsDirectory();
         string? model = Environment.GetEnvironmentVariable("Model__Uri");
         string? labels = Environment.GetEnvironmentVariable("Model__LabelsUri");
-        int repeat = 1, batch = 8, decodeThreads = 1, rounds = 1, lanes = Environment.ProcessorCount;
-        int? intraOp = null;
+        int repeat = 1, batch = 8, decodeThreads = 1, intraOp = 1, rounds = 1, lanes = Environment.ProcessorCount;
         var baseline = false;
         var breakdown = false;
         var cuda = false;
@@ -53,7 +52,7 @@ internal sealed record ClassifySettings(
                 case "--baseline": baseline = true; break;
                 case "--breakdown": breakdown = true; break;
                 case "--rounds": rounds = NextInt(1); break;
-                case "--lanes": lanes = NextInt(0); break;
+                case "--lanes": lanes = NextInt(1); break;
                 case "--cuda": cuda = true; break;
                 case "-h" or "--help": throw new ArgumentException("help");
                 default:
@@ -63,14 +62,13 @@ internal sealed record ClassifySettings(
             }
         }
         if (inputs.Count == 0) throw new ArgumentException("give a folder or image files");
-        if (breakdown && lanes == 0) throw new ArgumentException("--breakdown times the lanes' stages; it needs --lanes 1 or more");
         model ??= shared is null ? null : Path.Combine(shared, "mobilenetv2-12-int8.onnx");
         labels ??= shared is null ? null : Path.Combine(shared, "imagenet_classes.txt");
         if (model is null || !File.Exists(model))
             throw new ArgumentException($"model file not found ({model ?? "no --model given"}). Put mobilenetv2-12-int8.onnx in ../shared/models or pass --model PATH.");
         if (labels is null || !File.Exists(labels))
             throw new ArgumentException($"labels file not found ({labels ?? "no --labels given"}). Put imagenet_classes.txt in ../shared/models or pass --labels PATH.");
-        return new ClassifySettings(model, labels, inputs, repeat, batch, decodeThreads, intraOp ?? (lanes > 0 ? 1 : 0), baseline, rounds, lanes, breakdown, cuda);
+        return new ClassifySettings(model, labels, inputs, repeat, batch, decodeThreads, intraOp, baseline, rounds, lanes, breakdown, cuda);
     }
 
     /// <summary>../shared/models next to the repository, found by walking up from the working directory.</summary>
