@@ -552,7 +552,12 @@ public sealed class JobBatchProcessorTests(AwsEmulatorFixture emulator) : IAsync
         Assert.Equal([StorageOptions.ResultKey(job.Owner, job.Id)], await ResultKeysAsync(job));
         var reply = ContractSerializer.ParseResult(Assert.Single(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1)).Body);
         Assert.Equal((job.Id, result!.CompletedAt), (reply.Id, reply.CompletedAt));
-        Assert.Empty(await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1));
+        // In one batch the job runs once and is replied once. Two workers at once reply once too unless the copy that
+        // lost the write records the outcome before the winner does (it then replies, in case the winner cannot): then
+        // both reply with the one stored result, which the web tier answers its waiter with once.
+        var more = (await _sqs.ReceiveAsync(_replyUrl, waitSeconds: 1)).Select(m => ContractSerializer.ParseResult(m.Body)).ToArray();
+        if (arrival == "one batch") Assert.Empty(more);
+        Assert.All(more, r => Assert.Equal((job.Id, result.CompletedAt), (r.Id, r.CompletedAt)));
         Assert.Equal((0, 0), await QueueDepthAsync(_queueUrl));
         // In one batch the model ran the job once; two workers at once may both run it, but only one result stands.
         if (arrival == "one batch") Assert.Equal(1, imagesRun.Sum());

@@ -94,6 +94,10 @@ public sealed class JobBatchProcessor(
         public bool InputGone;
         /// <summary>The result an earlier delivery of this job wrote, when there is one.</summary>
         public ResultDocument? EarlierResult;
+        /// <summary>This copy's result write found the result another copy of the job stored first; that one stands.</summary>
+        public bool StoredByAnother;
+        /// <summary>The result to reply with, once it is stored and recorded; sent with the batch's other replies.</summary>
+        public string? Reply;
         /// <summary>
         /// Nothing to run, record or reply: another item of the batch carries the same job and runs it, or this one is
         /// not ours to run (S3's test event, another bucket's record, a repeated or redundant event). Only deleted.
@@ -117,9 +121,11 @@ public sealed class JobBatchProcessor(
                 LookUpEventImageAsync);
             MarkDuplicates(items);
 
-            // Every job, not only redeliveries: a job queued again by the web tier's sweeper arrives as a new
-            // message (receive count 1) and must not rewrite a result its user may have read.
-            await Parallel.ForEachAsync(items.Where(i => i.Outcome == Outcome.Pending),
+            // Only a message received before looks for its stored result first: on a first delivery that read would
+            // nearly always be S3's 404, one call and one exception per job. A first delivery that was finished
+            // all the same (the sweeper's copy of a job, a SendMessage sent twice) finds out from its create-only
+            // write and goes on with the stored result (StoreNewResultAsync).
+            await Parallel.ForEachAsync(items.Where(i => i.Outcome == Outcome.Pending && i.Message.ApproximateReceiveCount() is not 1),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
                 FindEarlierResultAsync);
 
@@ -132,6 +138,7 @@ public sealed class JobBatchProcessor(
             await Parallel.ForEachAsync(items.Where(i => i.Outcome is Outcome.Done && !i.NotRun),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.IoParallelism, CancellationToken = cancellationToken },
                 (item, ct) => PublishAsync(item, inferenceMs, ct));
+            await ReplyAsync(items.Where(i => i.Reply is not null).ToArray(), cancellationToken);
 
             // A message is done when all its items are; one with an item that may pass soon is retried whole.
             var byMessage = items.GroupBy(i => i.Message).ToArray();
@@ -295,7 +302,20 @@ public sealed class JobBatchProcessor(
         }
     }
 
+    /// <summary>A job received before may have been finished by that delivery: its stored result stands and is not run again.</summary>
     private async ValueTask FindEarlierResultAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        if (await ReadStoredResultAsync(item, cancellationToken) is not { } stored) return;
+        item.EarlierResult = stored;
+        item.Outcome = Outcome.Done;
+        logger.LogInformation("Job {JobId} came back after it was finished; keeping its result", item.Job!.Id);
+    }
+
+    /// <summary>
+    /// The result stored for the item's job, or null: none is stored (S3's 404), or it could not be read, in which case
+    /// the item's outcome says what happens to its message (retried, or left for the dead-letter queue).
+    /// </summary>
+    private async Task<ResultDocument?> ReadStoredResultAsync(WorkItem item, CancellationToken cancellationToken)
     {
         var job = item.Job!;
         try
@@ -303,13 +323,11 @@ public sealed class JobBatchProcessor(
             using var response = await s3.GetObjectAsync(storage.Value.ResultBucket, StorageOptions.ResultKey(job.Owner, job.Id), cancellationToken);
             using var reader = new StreamReader(response.ResponseStream);
             var json = await reader.ReadToEndAsync(cancellationToken);
-            item.EarlierResult = new ResultDocument(ContractSerializer.ParseResult(json), json);
-            item.Outcome = Outcome.Done;
-            logger.LogInformation("Job {JobId} came back after it was finished; keeping its result", job.Id);
+            return new ResultDocument(ContractSerializer.ParseResult(json), json);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-            // Never finished: run it.
+            // Never finished.
         }
         catch (JsonException e)
         {
@@ -322,6 +340,7 @@ public sealed class JobBatchProcessor(
         {
             StorageFailed(item, "read-result", e, cancellationToken);
         }
+        return null;
     }
 
     private async ValueTask DownloadAsync(WorkItem item, CancellationToken cancellationToken)
@@ -411,8 +430,11 @@ public sealed class JobBatchProcessor(
         if (document is null) return;
         // A missing input is recorded too: an image its owner's delete left half-done (input gone, item still queued)
         // then reads failed (input-missing) instead of being queued again by the sweeper forever.
-        if (!await RecordAsync(item, document.Result, cancellationToken)) return;
-        await ReplyAsync(item.Job!, document.Json, cancellationToken);
+        if (await RecordAsync(item, document.Result, cancellationToken) is not { } completion) return;
+        // A copy whose result write found another copy's result replies only when that copy had not recorded it yet
+        // (it failed to, or is about to): the copy that stored a result replies with it.
+        if (item.StoredByAnother && completion != IndexCompletion.Recorded) return;
+        if (item.Job!.ReplyTo is not null) item.Reply = document.Json;
     }
 
     /// <summary>Writes this run's result (none for a missing input); null when this copy must not go on.</summary>
@@ -448,8 +470,13 @@ public sealed class JobBatchProcessor(
             }, cancellationToken);
             if (written == CreateOnlyPutResult.AlreadyExists)
             {
-                logger.LogInformation("Job {JobId} was finished by another copy of it meanwhile; keeping that result", job.Id);
-                return null;
+                // Another copy of the job, or an earlier delivery, stored it first: that result stands. It is recorded
+                // here too (harmless when done twice), since the copy that stored it may have failed to.
+                logger.LogInformation("Job {JobId} was finished by another copy of it; keeping that result", job.Id);
+                item.StoredByAnother = true;
+                var stored = await ReadStoredResultAsync(item, cancellationToken);
+                if (stored is null && item.Outcome == Outcome.Done) Retry(item, "read-result", new IOException("the stored result vanished after the write found it"));
+                return stored;
             }
             // Another copy's write is in progress: this copy comes back shortly and finds its result.
             if (written == CreateOnlyPutResult.Conflict)
@@ -468,8 +495,8 @@ public sealed class JobBatchProcessor(
         return new ResultDocument(result, json);
     }
 
-    /// <summary>Records the stored result in the index; false when the message must stay (the index failed).</summary>
-    private async Task<bool> RecordAsync(WorkItem item, RecognitionResult result, CancellationToken cancellationToken)
+    /// <summary>Records the stored result in the index; null when the message must stay (the index failed).</summary>
+    private async Task<IndexCompletion?> RecordAsync(WorkItem item, RecognitionResult result, CancellationToken cancellationToken)
     {
         IndexCompletion completion;
         try
@@ -479,13 +506,13 @@ public sealed class JobBatchProcessor(
         catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
         {
             StorageFailed(item, "index", e, cancellationToken);
-            return false;
+            return null;
         }
         item.Span?.SetTag("imagerec.index.completion", completion.ToString());
         // Still replied: a request waiting for this job gets its answer rather than a timeout, and the image's
         // absence from then on (404, not listed) is its owner's own doing.
         if (completion == IndexCompletion.ImageGone && !item.InputGone) await DeleteOrphanResultAsync(item.Job!, result, cancellationToken);
-        return true;
+        return completion;
     }
 
     /// <summary>
@@ -525,19 +552,27 @@ public sealed class JobBatchProcessor(
         }
     }
 
-    private async Task ReplyAsync(RecognitionJob job, string json, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replies for the jobs of the batch that asked for it, after their results are stored and recorded: one
+    /// SendMessageBatch per reply queue and ten replies, not one SendMessage per job.
+    /// </summary>
+    private async Task ReplyAsync(IReadOnlyList<WorkItem> replying, CancellationToken cancellationToken)
     {
-        if (job.ReplyTo is null) return;
-        try
+        foreach (var queue in replying.GroupBy(i => i.Job!.ReplyTo!))
         {
-            // Retried by the SDK (see AddImageRecAws): the web tier answers a waiter once, whatever comes after.
-            await sqs.SendMessageAsync(job.ReplyTo, json, cancellationToken);
-        }
-        catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
-        {
-            // The result is already in S3, where the web tier looks when no reply arrives in time.
-            logger.LogWarning("Reply for job {JobId} to {ReplyTo} failed ({Code}); the result stays readable from S3",
-                job.Id, job.ReplyTo, AwsCallFailures.Code(e));
+            var jobs = queue.ToArray();
+            try
+            {
+                // Retried by the SDK (see AddImageRecAws): the web tier answers a waiter once, whatever comes after.
+                foreach (var index in await sqs.SendMessagesAsync(queue.Key, jobs.Select(i => i.Reply!).ToArray(), cancellationToken))
+                    logger.LogWarning("Reply for job {JobId} to {ReplyTo} was refused; the result stays readable from S3", jobs[index].Job!.Id, queue.Key);
+            }
+            catch (Exception e) when (AwsCallFailures.IsCallFailure(e, cancellationToken))
+            {
+                // The results are already in S3, where the web tier looks when no reply arrives in time.
+                logger.LogWarning("Replies for {Count} jobs to {ReplyTo} failed ({Code}); their results stay readable from S3",
+                    jobs.Length, queue.Key, AwsCallFailures.Code(e));
+            }
         }
     }
 
