@@ -13,18 +13,20 @@ namespace ImageRec.Worker.Processing;
 public sealed class VisibilityHeartbeat : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly PeriodicTimer _timer;
     private readonly Task _loop;
 
     public VisibilityHeartbeat(IAmazonSQS sqs, string queueUrl, IReadOnlyList<string> receiptHandles, TimeSpan visibilityTimeout,
         TimeProvider time, ILogger logger)
     {
-        var interval = visibilityTimeout / 3;
+        _timer = new PeriodicTimer(visibilityTimeout / 3, time);
         _loop = Task.Run(async () =>
         {
-            using var timer = new PeriodicTimer(interval, time);
             try
             {
-                while (await timer.WaitForNextTickAsync(_stop.Token))
+                // Ends when the timer is disposed: most batches finish before the first beat, and a stop that cancelled
+                // the wait would cost an exception per batch.
+                while (await _timer.WaitForNextTickAsync())
                 {
                     // All at once: one after the other, a slow SQS (a second per call) would reach the last
                     // messages of a batch only after their timeout ran out.
@@ -50,6 +52,8 @@ public sealed class VisibilityHeartbeat : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _timer.Dispose();
+        // Cuts short an extension in flight, if any.
         await _stop.CancelAsync();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
