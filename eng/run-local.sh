@@ -147,6 +147,9 @@ export Worker__VisibilityTimeoutSeconds="$VISIBILITY_TIMEOUT"
 export Aws__ServiceUrl="$services_endpoint" Aws__Region=us-east-1 Aws__AccessKeyId=local Aws__SecretAccessKey=local
 export Queue__RequestQueue="$REQUEST_QUEUE" Storage__InputBucket="$INPUT_BUCKET" Storage__ResultBucket="$RESULT_BUCKET" Index__TableName="$INDEX_TABLE"
 export DOTNET_NOLOGO=1 Logging__Console__FormatterName=simple
+# As in the containers (the Dockerfiles): methods reach optimised code as soon as they are called often, instead of
+# after 100 ms without new JIT work, which a busy service rarely has (common/ServiceRuntime.props says what it saves).
+export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 # Workers let a long poll in flight finish when stopped (cutting it off would strand the messages SQS
 # hands it), so the poll length bounds how long Ctrl-C takes: 5 s here, 20 s (the SQS maximum) in clusters.
 export Worker__WaitTimeSeconds=${RECEIVE_WAIT_SECONDS:-5}
