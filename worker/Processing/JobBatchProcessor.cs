@@ -46,7 +46,9 @@ namespace ImageRec.Worker.Processing;
 /// stored result is deleted once its input is seen gone too.
 /// A job can also arrive twice as two messages (a SendMessage the SDK retried after a lost answer, the web
 /// tier's sweeper): two copies in one batch run once, and results are written create-only, so of two copies
-/// run by two workers at once the first result stays and only its writer replies.
+/// run by two workers at once the first result stays. The other copy records that result (the writer may have failed
+/// to) and replies with it only if its record came first; a first delivery does not look for a stored result before it
+/// runs (that read is a 404 for nearly every job), so such a copy costs a model run, not a second outcome.
 /// S3 event notifications of the input bucket arrive on the same queue (<see cref="S3EventMessage"/>): each ObjectCreated
 /// record of a <c>{owner}/{name}</c> key becomes a job (<see cref="BucketEventJobs"/>), checked against the index before it
 /// runs (an image the web tier queued runs from its own job message; a finished one is not run again; one nobody indexed is
