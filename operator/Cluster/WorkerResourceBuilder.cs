@@ -17,6 +17,9 @@ public static class WorkerResourceBuilder
     public const string GpuResource = "nvidia.com/gpu";
     public const string NodeGroupLabel = "eks.amazonaws.com/nodegroup";
     private const int HttpPort = 8080;
+
+    /// <summary>Seconds between readiness checks of a worker (the kubelet's; local mode asks a ready worker as often).</summary>
+    public const int ReadinessPeriodSeconds = 5;
     private const long NonRootUser = 65532;
 
     public static V1ServiceAccount ServiceAccount(RecognitionPool pool) => new()
@@ -113,7 +116,7 @@ public static class WorkerResourceBuilder
                                 // Readiness needs the model loaded; startup allows for the model download.
                                 StartupProbe = Http("/healthz", period: 2, failures: 60),
                                 LivenessProbe = Http("/healthz", period: 10, failures: 3),
-                                ReadinessProbe = Http("/readyz", period: 5, failures: 2),
+                                ReadinessProbe = Http("/readyz", period: ReadinessPeriodSeconds, failures: 2),
                                 VolumeMounts =
                                 [
                                     new V1VolumeMount { Name = "tmp", MountPath = "/tmp" },

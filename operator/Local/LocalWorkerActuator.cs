@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using ImageRec.Operator.Cluster;
 using ImageRec.Operator.Entities;
 using ImageRec.Operator.Scaling;
 using ImageRec.Operator.Workers;
@@ -12,6 +13,9 @@ namespace ImageRec.Operator.Local;
 /// /metrics) get SIGTERM first, and they finish or release what they hold before exiting. A worker
 /// that exits on its own is restarted on its slot with the kubelet's crash back-off (<see cref="CrashBackOff"/>),
 /// so one that cannot start (bad configuration, missing model, no such executable) does not spin.
+/// Readiness is asked like the kubelet's probe: a worker that passed is asked again after the Deployment's
+/// readiness period (<see cref="WorkerResourceBuilder.ReadinessPeriodSeconds"/>), not on every autoscaling pass,
+/// while one not ready yet is asked on every pass, so a new worker counts as ready within a poll.
 /// </summary>
 public sealed class LocalWorkerActuator(
     RecognitionPool pool,
@@ -20,7 +24,13 @@ public sealed class LocalWorkerActuator(
     TimeProvider time,
     ILogger logger) : IWorkerActuator, IAsyncDisposable
 {
-    private sealed record LocalWorker(int Slot, Process Process, Uri BaseAddress, DateTimeOffset StartedAt);
+    private static readonly TimeSpan ReadinessPeriod = TimeSpan.FromSeconds(WorkerResourceBuilder.ReadinessPeriodSeconds);
+
+    private sealed record LocalWorker(int Slot, Process Process, Uri BaseAddress, DateTimeOffset StartedAt)
+    {
+        /// <summary>When its last passed readiness check is due again; null while it is not ready.</summary>
+        public DateTimeOffset? ReadyUntil { get; set; }
+    }
 
     private readonly List<LocalWorker> _running = [];
     private readonly List<LocalWorker> _terminating = [];
@@ -179,6 +189,15 @@ public sealed class LocalWorkerActuator(
     }
 
     private async Task<bool> IsReadyAsync(LocalWorker worker, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (worker.ReadyUntil > now) return true;
+        var ready = await ProbeReadyAsync(worker, cancellationToken);
+        worker.ReadyUntil = ready ? now + ReadinessPeriod : null;
+        return ready;
+    }
+
+    private async Task<bool> ProbeReadyAsync(LocalWorker worker, CancellationToken cancellationToken)
     {
         try
         {
