@@ -115,7 +115,6 @@ harness_vs_classify=$(awk -v n="$jobs" -v s="$seconds" -v c="$classify_rate" 'BE
 echo "cost: throughput $jobs_per_second jobs/s, classify $classify_rate images/s: harness_vs_classify=$harness_vs_classify; mean latency $mean_ms ms"
 echo "cost: asynchronous uploads (v1, answered 202 queued), $COUNT at concurrency $CONCURRENCY"
 uploads=$(measure upload "$COUNT" --user loadgen)  # the v1 API signs in: the local provider's user 'loadgen'
-
 echo "${uploads%%|*}"
 webtier_async_ms=$(field webtier_ms "${uploads##*|}")
 echo "cost: web tier CPU per asynchronous upload: $webtier_async_ms ms"
