@@ -18,7 +18,8 @@ help:
 	@echo "make chaos     only the chaos tests (worker kill -9, SQS/S3 faults, web tier restarts) and their figures"
 	@echo "make classify  DIR=folder [REPEAT=n]: offline throughput vs ONNX Runtime alone"
 	@echo "make bench-e2e latency figures of the local stack (sync uploads, course-harness run)"
-	@echo "make cost      CPU ms per job of each component under a course-harness load, beside the pipeline's core time per image"
+	@echo "make cost      CPU ms per job of each component under a course-harness load (cold and warm), beside the pipeline's"
+	@echo "               core time per image; throughput against classify's, mean latency, async uploads, idle CPU"
 	@echo "make bench-index  listing latency of the image index at 100/10,000/100,000 images vs the old S3 listing [URL=...]"
 	@echo "make deps      install decoders, the emulator, Helm, the browser test's tools (idempotent)"
 	@echo "make build     build everything ($(CONFIGURATION))"
@@ -120,7 +121,8 @@ bench: deps
 	$(DOTNET) run -c Release --project bench/ImageRec.Benchmarks -- --artifacts $(BENCH_ARTIFACTS) $(BENCH_ARGS)
 
 # What a job costs each component in CPU time (the stack under a course-harness load, /proc per process) beside the
-# offline pipeline's core time per image on the same photos; last line `cost jobs=.. worker_ms=.. pipeline_ms=..`.
+# offline pipeline's core time per image on the same photos, then the same stack idle (% of a core); last line
+# `cost jobs=.. worker_ms=.. pipeline_ms=.. harness_vs_classify=.. mean_ms=.. operator_idle_pct=.. worker_idle_pct=..`.
 cost: build
 	@bash eng/cost.sh
 
