@@ -81,10 +81,11 @@ trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
 # --- emulator ------------------------------------------------------------------------------------
-# The index lives in LevelDB under the run folder, started empty like fauxqs's in-memory queues and buckets: an
-# index kept from an earlier run would list images whose objects are gone.
-rm -rf "$RUN_DIR/dynamodb"
-EMULATOR_DYNAMODB_PATH="$RUN_DIR/dynamodb" "$node" --no-warnings "$repo/eng/emulator/server.mjs" "$EMULATOR_PORT" >"$RUN_DIR/logs/emulator.log" 2>&1 &
+# The index lives in memory, like fauxqs's queues and buckets: each run starts empty (an index kept from an earlier
+# run would list images whose objects are gone). dynalite on LevelDB cost this stack a third of its throughput on two
+# cores (docs/performance.md, "The emulator's index store") for a persistence nothing here used.
+rm -rf "$RUN_DIR/dynamodb" # left by runs before that
+"$node" --no-warnings "$repo/eng/emulator/server.mjs" "$EMULATOR_PORT" >"$RUN_DIR/logs/emulator.log" 2>&1 &
 pids+=($!)
 endpoint=""
 for _ in $(seq 100); do

@@ -4,7 +4,7 @@
 // fauxqs 2.4.1 lacks added by conditional-writes.mjs (remove that when fauxqs has them). One endpoint keeps
 // `Aws:ServiceUrl` one setting, and lets the chaos tests' fault proxy stand in front of all three services.
 // Usage: node server.mjs [port]    (port 0 picks a free one)
-// EMULATOR_DYNAMODB_PATH: dynalite's LevelDB folder (make run: .run/dynamodb); unset, tables live in memory.
+// EMULATOR_DYNAMODB_PATH: dynalite's LevelDB folder (make bench-index's default); unset, tables live in memory (make run, tests).
 // EMULATOR_HOST: the address to listen on, 127.0.0.1 unless set (eng/e2e-chart.sh runs it in a pod: 0.0.0.0).
 // Prints one line `listening http://127.0.0.1:PORT` once it accepts connections, so callers
 // (make run, the integration tests) can wait for it without polling.
