@@ -12,12 +12,13 @@ SEQUENTIAL=${SEQUENTIAL:-100}
 images="$SHARED_DIR/testdata/images"
 [ -f "$images/expected.csv" ] || { echo "bench: missing $images/expected.csv (../shared/testdata/images)" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
-  || echo $((20000 + RANDOM % 20000)); }
-port=$(free_port); emulator_port=$(free_port); identity_port=$(free_port); metrics_port=$((30000 + RANDOM % 20000))
+# One block of consecutive ports: web tier, emulator, operator, identity provider, then one per worker (eng/ports.sh).
+source "$repo/eng/ports.sh"
+ports=$(free_ports $((4 + ${MAX_WORKERS:-4})))
+port=$ports; emulator_port=$((ports + 1)); operator_port=$((ports + 2)); identity_port=$((ports + 3)); metrics_port=$((ports + 4))
 run_dir=$(mktemp -d)
 out="$run_dir/stack.out"
-PORT=$port EMULATOR_PORT=$emulator_port IDENTITY_PORT=$identity_port WORKER_METRICS_PORT=$metrics_port RUN_DIR=$run_dir SHARED_DIR=$SHARED_DIR \
+PORT=$port EMULATOR_PORT=$emulator_port OPERATOR_PORT=$operator_port IDENTITY_PORT=$identity_port WORKER_METRICS_PORT=$metrics_port RUN_DIR=$run_dir SHARED_DIR=$SHARED_DIR \
   bash "$repo/eng/run-local.sh" >"$out" 2>&1 &
 stack=$!
 trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$run_dir"' EXIT

@@ -60,9 +60,10 @@ echo "cost: classify, 24×: $classify_line"
 echo "cost: pipeline core time per image: $pipeline_ms ms"
 
 # --- 2. the stack under a harness load -------------------------------------------------------------------
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port); emulator_port=$(free_port); operator_port=$(free_port); identity_port=$(free_port)
-metrics_port=$((30000 + RANDOM % 20000))
+# One block of consecutive ports: web tier, emulator, operator, identity provider, then one per worker (eng/ports.sh).
+source "$repo/eng/ports.sh"
+ports=$(free_ports $((4 + MAX_WORKERS)))
+port=$ports; emulator_port=$((ports + 1)); operator_port=$((ports + 2)); identity_port=$((ports + 3)); metrics_port=$((ports + 4))
 run_dir=$(mktemp -d)
 PORT=$port EMULATOR_PORT=$emulator_port OPERATOR_PORT=$operator_port IDENTITY_PORT=$identity_port \
   WORKER_METRICS_PORT=$metrics_port WORKERS=$WORKERS MAX_WORKERS=$MAX_WORKERS RUN_DIR=$run_dir \

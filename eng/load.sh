@@ -32,9 +32,10 @@ if [ -n "${URL:-}" ]; then
   base=$URL
   auth=(${TOKEN:+--token "$TOKEN"})
 else
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
-    || echo $((20000 + RANDOM % 20000)); }
-  port=$(free_port); emulator_port=$(free_port); operator_port=$(free_port); identity_port=$(free_port); metrics_port=$((30000 + RANDOM % 20000))
+  # One block of consecutive ports: web tier, emulator, operator, identity provider, then one per worker (eng/ports.sh).
+  source "$repo/eng/ports.sh"
+  ports=$(free_ports $((4 + ${MAX_WORKERS:-4})))
+  port=$ports; emulator_port=$((ports + 1)); operator_port=$((ports + 2)); identity_port=$((ports + 3)); metrics_port=$((ports + 4))
   run_dir=$(mktemp -d)
   out="$run_dir/stack.out"
   PORT=$port EMULATOR_PORT=$emulator_port OPERATOR_PORT=$operator_port IDENTITY_PORT=$identity_port WORKER_METRICS_PORT=$metrics_port \
