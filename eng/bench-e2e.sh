@@ -21,7 +21,7 @@ out="$run_dir/stack.out"
 PORT=$port EMULATOR_PORT=$emulator_port OPERATOR_PORT=$operator_port IDENTITY_PORT=$identity_port WORKER_METRICS_PORT=$metrics_port RUN_DIR=$run_dir SHARED_DIR=$SHARED_DIR \
   bash "$repo/eng/run-local.sh" >"$out" 2>&1 &
 stack=$!
-trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$run_dir"' EXIT
+trap 'kill -TERM $stack 2>/dev/null || true; wait $stack 2>/dev/null || true; rm -rf "$run_dir"' EXIT
 for _ in $(seq 600); do grep -q '^ready$' "$out" && break; kill -0 $stack 2>/dev/null || { cat "$out"; exit 1; }; sleep 0.2; done
 grep -q '^ready$' "$out" || { echo "bench: stack not ready"; cat "$out"; exit 1; }
 base="http://127.0.0.1:$port"

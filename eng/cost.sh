@@ -69,7 +69,7 @@ PORT=$port EMULATOR_PORT=$emulator_port OPERATOR_PORT=$operator_port IDENTITY_PO
   WORKER_METRICS_PORT=$metrics_port WORKERS=$WORKERS MAX_WORKERS=$MAX_WORKERS RUN_DIR=$run_dir \
   SHARED_DIR=$SHARED_DIR CONFIGURATION=$CONFIGURATION bash "$repo/eng/run-local.sh" >"$run_dir/stack.out" 2>&1 &
 stack=$!
-trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$run_dir"' EXIT
+trap 'kill -TERM $stack 2>/dev/null || true; wait $stack 2>/dev/null || true; rm -rf "$run_dir"' EXIT
 for _ in $(seq 600); do grep -q '^ready$' "$run_dir/stack.out" && break; kill -0 $stack 2>/dev/null || { cat "$run_dir/stack.out"; exit 1; }; sleep 0.2; done
 grep -q '^ready$' "$run_dir/stack.out" || { echo "cost: stack not ready"; cat "$run_dir/stack.out"; exit 1; }
 

@@ -43,7 +43,7 @@ else
     bash "$repo/eng/run-local.sh" >"$out" 2>&1 &
   stack=$!
   # The stack's logs are kept in OUT_DIR/stack-logs: an error in a run is explained there.
-  trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$OUT_DIR/stack-logs"; cp -r "$run_dir/logs" "$OUT_DIR/stack-logs" 2>/dev/null; rm -rf "$run_dir"' EXIT
+  trap 'kill -TERM $stack 2>/dev/null || true; wait $stack 2>/dev/null || true; rm -rf "$OUT_DIR/stack-logs"; cp -r "$run_dir/logs" "$OUT_DIR/stack-logs" 2>/dev/null || true; rm -rf "$run_dir"' EXIT
   echo "load: starting the local stack"
   for _ in $(seq 600); do grep -q '^ready$' "$out" && break; kill -0 $stack 2>/dev/null || { cat "$out"; exit 1; }; sleep 0.2; done
   grep -q '^ready$' "$out" || { echo "load: stack not ready"; cat "$out"; exit 1; }
