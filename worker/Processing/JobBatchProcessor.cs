@@ -254,10 +254,12 @@ public sealed class JobBatchProcessor(
             var ownKey = job.Input.Key == StorageOptions.InputKey(job.Owner, job.Id);
             switch (image?.Status)
             {
+                // The event of every web-tier upload ends here or in the default case, so these are Debug: the usual path
+                // of a job, not news.
                 case null when ownKey:
                     item.Outcome = Outcome.Done;
                     item.NotRun = true;
-                    logger.LogInformation("S3 event for image {JobId}: stored by the web tier and not indexed (yet, or refused); its job message runs it, deleting the event",
+                    logger.LogDebug("S3 event for image {JobId}: stored by the web tier and not indexed (yet, or refused); its job message runs it, deleting the event",
                         job.Id);
                     return;
                 case null:
@@ -275,7 +277,7 @@ public sealed class JobBatchProcessor(
                 default:
                     item.Outcome = Outcome.Done;
                     item.NotRun = true;
-                    logger.LogInformation("S3 event for image {JobId}: it is {Status} already (its job message runs it, or it ran); deleting the event",
+                    logger.LogDebug("S3 event for image {JobId}: it is {Status} already (its job message runs it, or it ran); deleting the event",
                         job.Id, image.Status);
                     break;
             }
