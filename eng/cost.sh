@@ -136,7 +136,8 @@ poll=$(echo "$status" | sed -n 's/.*"pollInterval":"\([^"]*\)".*/\1/p')
 tiered_ticks() {
   processes | awk '$1 == "operator" || $1 == "worker" { print $2 }' | while read -r pid; do
     for thread in /proc/"$pid"/task/*; do
-      if [ "$(cat "$thread/comm" 2>/dev/null)" = ".NET Tiered Com" ]; then sed 's/.*) //' "$thread/stat" | awk '{ print $12 + $13 }'; fi
+      # The thread comes and goes (it exits when it has been idle a while): gone between the two reads, it counts 0.
+      if [ "$(cat "$thread/comm" 2>/dev/null)" = ".NET Tiered Com" ]; then sed 's/.*) //' "$thread/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true; fi
     done
   done | awk '{ s += $1 } END { print s + 0 }'
 }
