@@ -83,7 +83,7 @@ trap stop EXIT
 # --- emulator ------------------------------------------------------------------------------------
 # The index lives in memory, like fauxqs's queues and buckets: each run starts empty (an index kept from an earlier
 # run would list images whose objects are gone). dynalite on LevelDB cost this stack a third of its throughput on two
-# cores (docs/performance.md, "The emulator's index store") for a persistence nothing here used.
+# cores (docs/performance.md, "The emulator's share") for a persistence nothing here used.
 rm -rf "$RUN_DIR/dynamodb" # left by runs before that
 "$node" --no-warnings "$repo/eng/emulator/server.mjs" "$EMULATOR_PORT" >"$RUN_DIR/logs/emulator.log" 2>&1 &
 pids+=($!)
