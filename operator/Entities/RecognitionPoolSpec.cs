@@ -80,7 +80,7 @@ public sealed class WorkerSpec
     [Description("The workers' Kubernetes ServiceAccount and its AWS role (IRSA).")]
     public ServiceAccountSpec ServiceAccount { get; set; } = new();
 
-    [DefaultValue(8), Range(1, 64), Description("Most images one model run takes; above 10 a worker gathers several SQS receives into one batch.")]
+    [DefaultValue(8), Range(1, 64), Description("Most SQS messages one model run takes; above 10 a worker gathers several receives into one batch. With the input bucket notifying the queue, an upload through the web tier is two messages (its job, and its event, which is dropped), so a batch runs about half as many images.")]
     public int BatchSize { get; set; } = 8;
 
     [DefaultValue(0), Range(0, 1000), Description("How long a worker may wait for a fuller batch after the first jobs arrived (dynamic batching; e.g. 20 on GPUs). 0 runs what one receive brought.")]
